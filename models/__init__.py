@@ -1,0 +1,35 @@
+"""Pydantic models: article records, rule-pack entries, gold annotations, errors."""
+
+from models.records import (
+    SCHEMA_VERSION,
+    ArticleRecord,
+    Entity,
+    EntityMethod,
+    EntityProvenance,
+    ErrorRecord,
+    Label,
+    PipelineInfo,
+    Quote,
+    QuoteKind,
+    QuoteProvenance,
+    Source,
+    Speaker,
+    Span,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ArticleRecord",
+    "Entity",
+    "EntityMethod",
+    "EntityProvenance",
+    "ErrorRecord",
+    "Label",
+    "PipelineInfo",
+    "Quote",
+    "QuoteKind",
+    "QuoteProvenance",
+    "Source",
+    "Speaker",
+    "Span",
+]

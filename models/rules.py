@@ -1,0 +1,209 @@
+"""Pydantic models of rule-pack entries and lexicon entries (the packs in `pipeline/rules/`)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from models.records import Label
+
+ID_RE = re.compile(r"^[a-z]+:[a-z0-9][a-z0-9._\-]*$")
+ISO2_RE = re.compile(r"^[A-Z]{2}$")
+
+# Non-ISO jurisdictions allowed for agencies and policies (blocs and international bodies).
+EXTRA_JURISDICTIONS = {"EU", "INTL", "ASEAN", "G7", "G20", "OECD", "UN", "WTO"}
+
+CaseRule = Literal["auto", "sensitive", "insensitive"]
+
+
+class _Entry(BaseModel):
+    """Fields every pack entry has, whatever its label."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    case: CaseRule = "auto"
+    enabled: bool = True
+    note: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, v: str) -> str:
+        if not ID_RE.match(v):
+            raise ValueError(f"id {v!r} must look like 'label:lowercase-slug'")
+        return v
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases_clean(cls, v: list[str]) -> list[str]:
+        for a in v:
+            if not a or a != a.strip():
+                raise ValueError(f"alias {a!r} is empty or has surrounding spaces")
+        if len(set(v)) != len(v):
+            raise ValueError("aliases repeat")
+        return v
+
+    @property
+    def label(self) -> Label:
+        return Label[self.id.split(":", 1)[0].upper()]
+
+    def surface_forms(self) -> list[str]:
+        """The name followed by its aliases, without repeats."""
+        seen: dict[str, None] = {self.name: None}
+        for a in self.aliases:
+            seen.setdefault(a, None)
+        return list(seen)
+
+
+def _check_code(v: str) -> str:
+    if not ISO2_RE.match(v) and v not in EXTRA_JURISDICTIONS:
+        raise ValueError(f"{v!r} is not an ISO 3166 alpha-2 code or a known bloc")
+    return v
+
+
+Iso2 = Annotated[str, AfterValidator(_check_code)]
+
+
+class CompanyEntry(_Entry):
+    country: Iso2 | None = None
+    ticker: str | None = None
+    sector: str | None = None
+
+
+
+class ChipEntry(_Entry):
+    vendor: str
+    family: str | None = None
+    kind: str | None = None
+
+    @field_validator("vendor")
+    @classmethod
+    def _vendor_id(cls, v: str) -> str:
+        if not v.startswith("company:"):
+            raise ValueError("vendor must be a company id such as 'company:nvidia'")
+        return v
+
+
+class OfficialEntry(_Entry):
+    title: str | None = None
+    office: str | None = None
+    country: Iso2 | None = None
+    term: str | None = None
+    surname: str | None = None
+    gender: Literal["m", "f"] | None = None
+
+
+
+class PersonEntry(_Entry):
+    role: str | None = None
+    org: str | None = None
+    surname: str | None = None
+    gender: Literal["m", "f"] | None = None
+
+
+class MaterialEntry(_Entry):
+    symbol: str | None = None
+    group: str | None = None
+
+
+class CountryEntry(_Entry):
+    iso: Iso2
+    iso3: str | None = None
+    demonyms: list[str] = Field(default_factory=list)
+    metonyms: list[str] = Field(default_factory=list)
+
+    def surface_forms(self) -> list[str]:
+        seen = dict.fromkeys(super().surface_forms())
+        for d in [*self.demonyms, *self.metonyms]:
+            seen.setdefault(d, None)
+        return list(seen)
+
+
+class AgencyEntry(_Entry):
+    jurisdiction: Iso2 | None = None
+    parent: str | None = None
+
+
+
+class MediaEntry(_Entry):
+    country: Iso2 | None = None
+    kind: str | None = None
+
+
+
+class PolicyEntry(_Entry):
+    jurisdiction: Iso2 | None = None
+    year: int | None = None
+    kind: str | None = None
+
+
+
+ENTRY_MODELS: dict[Label, type[_Entry]] = {
+    Label.COMPANY: CompanyEntry,
+    Label.CHIP: ChipEntry,
+    Label.OFFICIAL: OfficialEntry,
+    Label.PERSON: PersonEntry,
+    Label.MATERIAL: MaterialEntry,
+    Label.COUNTRY: CountryEntry,
+    Label.AGENCY: AgencyEntry,
+    Label.MEDIA: MediaEntry,
+    Label.POLICY: PolicyEntry,
+}
+
+RuleEntry = _Entry
+
+
+CueKind = Literal["speech", "written", "belief", "source"]
+
+
+class CueEntry(BaseModel):
+    """One reporting verb or phrase of the cue lexicon (`pipeline/rules/lexicon/cues.jsonl`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lemma: str = Field(min_length=1, description="lemma of the verb, or the phrase as lower-case words")
+    forms: list[str] = Field(default_factory=list, description="inflected forms matched without a tagger")
+    kind: CueKind = "speech"
+    pos: Literal["VERB", "PHRASE", "NOUN"] = "VERB"
+    allows_indirect: bool = True
+    channel: str | None = Field(None, description="default channel, e.g. 'X' for 'tweeted'")
+
+    @model_validator(mode="after")
+    def _forms_lower(self) -> CueEntry:
+        for f in [self.lemma, *self.forms]:
+            if f != f.lower() or f != f.strip():
+                raise ValueError(f"cue form {f!r} must be lower-case without surrounding spaces")
+        return self
+
+
+class TitleEntry(BaseModel):
+    """An office or role word used before or after a name (`pipeline/rules/lexicon/titles.jsonl`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = Field(min_length=1)
+    official: bool = Field(True, description="True when the holder is an OFFICIAL, False for PERSON roles")
+    gender: Literal["m", "f"] | None = None
+    nominal: bool = Field(False, description="usable as 'the <title>' to refer back to a holder")
+
+
+class PatternLexicon(BaseModel):
+    """Word lists behind the pattern rules for names the packs do not know (`lexicon/patterns.json`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    company_heads: list[str] = Field(description="last words of company names: Technologies, Semiconductor, Metals")
+    legal_suffixes: list[str] = Field(description="legal forms after a company name: Inc, Corp, Co, Ltd, AG")
+    agency_heads: list[str] = Field(description="words that make an organisation a government body")
+    media_heads: list[str] = Field(description="words that make an organisation a news outlet")
+    chip_nouns: list[str] = Field(description="nouns after a model number that make it a chip")
+    name_stopwords: list[str] = Field(description="capitalised words that never start a name (The, But, On ...)")
+    anonymous_sources: list[str] = Field(description="phrases naming an unnamed source (people familiar with the matter)")
+    nominal_heads: dict[str, list[Label]] = Field(
+        description="'the company' -> labels it can refer back to, e.g. company: [COMPANY]"
+    )
+    channel_nouns: list[str] = Field(description="where words are said: statement, interview, briefing, post")

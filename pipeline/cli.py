@@ -1,0 +1,321 @@
+"""The `tradex` command line. Thin: every command calls the Python API."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from pipeline.errors import TradexError
+from pipeline.settings import STAGES, Settings
+
+app = typer.Typer(
+    name="tradex",
+    help="Turn trade-news articles into entities, quotes and speakers (JSONL, Parquet, DuckDB).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="Inspect, test and validate the entity rule packs.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+err = Console(stderr=True)
+out = Console()
+
+ModelOpt = Annotated[str | None, typer.Option("--model", help="spaCy pipeline to load, or 'none' for rules only.")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", "-w", help="Worker processes (partitions run in parallel).")]
+BatchOpt = Annotated[int | None, typer.Option("--batch-size", help="Documents per nlp.pipe batch.")]
+PartOpt = Annotated[int | None, typer.Option("--partition-size", help="Documents per output partition.")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML file with settings (a [tradex] table).")]
+RulesOpt = Annotated[
+    list[Path] | None, typer.Option("--rules", help="Extra rule-pack folder; extends/overrides built-in entries by id.")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")]
+JsonLogOpt = Annotated[bool, typer.Option("--json-log", help="Log progress and the summary as JSON lines on stderr.")]
+ResumeOpt = Annotated[bool, typer.Option("--resume", help="Reuse partitions a previous, interrupted run finished.")]
+FormatOpt = Annotated[str | None, typer.Option("--format", help="Input format: auto, txt, jsonl, csv, html.")]
+MaxCharsOpt = Annotated[int | None, typer.Option("--max-chars", help="Longer articles become TX105 errors.")]
+BackendOpt = Annotated[str | None, typer.Option("--backend", help="local (processes) or dask.")]
+SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster).")]
+
+
+def _settings(config: Path | None = None, **overrides: Any) -> Settings:
+    try:
+        return Settings.load(config, **overrides)
+    except Exception as e:  # pydantic and TOML errors are usage errors
+        err.print(f"[red]TX300 invalid settings:[/red] {e}")
+        raise typer.Exit(2) from e
+
+
+def _progress_runner(quiet: bool, json_log: bool, total: int | None) -> tuple[Any, Any]:
+    """A rich progress bar when stderr is a terminal, JSON lines with --json-log, else nothing."""
+    if json_log:
+
+        def log(done: int, words: int, parts: int) -> None:
+            sys.stderr.write(json.dumps({"event": "partition", "articles": done, "words": words, "partitions": parts}) + "\n")
+
+        return None, log
+    if quiet or not sys.stderr.isatty():
+        return None, None
+    progress = Progress(
+        TextColumn("[bold]extract"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[wps]} words/s"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    )
+    task = progress.add_task("extract", total=total, wps="-")
+    import time
+
+    t0 = time.perf_counter()
+
+    def update(done: int, words: int, parts: int) -> None:
+        rate = words / max(time.perf_counter() - t0, 1e-9)
+        progress.update(task, completed=done, wps=f"{rate:,.0f}")
+
+    return progress, update
+
+
+def _do_extract(
+    inputs: list[str], output: Path, settings: Settings, *, resume: bool, quiet: bool, json_log: bool
+) -> int:
+    from pipeline.runner import estimate_total, run_extract
+
+    total = None if quiet else estimate_total(inputs)
+    progress, update = _progress_runner(quiet, json_log, total)
+    try:
+        if progress is not None:
+            with progress:
+                summary = _run(inputs, output, settings, resume, update, run_extract)
+        else:
+            summary = _run(inputs, output, settings, resume, update, run_extract)
+    except TradexError as e:
+        err.print(f"[red]{e}[/red]")
+        return 2
+    if json_log:
+        sys.stderr.write(json.dumps({"event": "summary", **summary.as_dict()}) + "\n")
+    elif not quiet:
+        codes = ", ".join(f"{k}×{v}" for k, v in summary.error_codes.items())
+        err.print(summary.line() + (f" ({codes}; see {summary.errors_file})" if codes else ""))
+    return summary.exit_code
+
+
+def _run(inputs: list[str], output: Path, settings: Settings, resume: bool, update: Any, run_extract: Any) -> Any:
+    if settings.backend == "dask":
+        from pipeline.distributed import run_extract_dask
+
+        return run_extract_dask(inputs, output, settings=settings, resume=resume, on_progress=update)
+    return run_extract(inputs, output, settings=settings, resume=resume, on_progress=update)
+
+
+@app.command()
+def extract(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin (txt, jsonl, csv, html, .gz).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Records JSONL file to write.")] = Path(
+        "output/records.jsonl"
+    ),
+    model: ModelOpt = None,
+    workers: WorkersOpt = None,
+    batch_size: BatchOpt = None,
+    partition_size: PartOpt = None,
+    config: ConfigOpt = None,
+    rules: RulesOpt = None,
+    input_format: FormatOpt = None,
+    max_chars: MaxCharsOpt = None,
+    backend: BackendOpt = None,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
+    quiet: QuietOpt = False,
+    json_log: JsonLogOpt = False,
+) -> None:
+    """Extract entities and quotes: one record per article, bad inputs to OUTPUT's .errors.jsonl.
+
+    Exit status: 0 all inputs became records, 1 some inputs are in the errors file, 2 usage error.
+    """
+    settings = _settings(
+        config, model=model, workers=workers, batch_size=batch_size, partition_size=partition_size,
+        rules_dirs=rules, input_format=input_format, max_chars=max_chars, backend=backend, scheduler=scheduler,
+    )
+    raise typer.Exit(_do_extract(inputs, output, settings, resume=resume, quiet=quiet, json_log=json_log))
+
+
+@app.command()
+def run(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")] = Path("output"),
+    stages: Annotated[
+        str | None, typer.Option("--stages", help=f"Comma-separated stages to run, from {','.join(STAGES)}.")
+    ] = None,
+    model: ModelOpt = None,
+    workers: WorkersOpt = None,
+    batch_size: BatchOpt = None,
+    partition_size: PartOpt = None,
+    config: ConfigOpt = None,
+    rules: RulesOpt = None,
+    input_format: FormatOpt = None,
+    max_chars: MaxCharsOpt = None,
+    backend: BackendOpt = None,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
+    quiet: QuietOpt = False,
+    json_log: JsonLogOpt = False,
+) -> None:
+    """Run every stage: extract -> normalize -> dedupe -> export, into the OUTPUT folder."""
+    stage_list = [s.strip() for s in stages.split(",")] if stages else None
+    if stage_list:
+        unknown = [s for s in stage_list if s not in STAGES]
+        if unknown:
+            err.print(f"[red]TX300 unknown stage(s) {unknown}; choose from {list(STAGES)}[/red]")
+            raise typer.Exit(2)
+    settings = _settings(
+        config, model=model, workers=workers, batch_size=batch_size, partition_size=partition_size,
+        rules_dirs=rules, input_format=input_format, max_chars=max_chars, stages=stage_list, backend=backend,
+        scheduler=scheduler,
+    )
+    output.mkdir(parents=True, exist_ok=True)
+    records = output / "records.jsonl"
+    status = 0
+    if "extract" in settings.stages:
+        status = _do_extract(inputs, records, settings, resume=resume, quiet=quiet, json_log=json_log)
+        if status == 2:
+            raise typer.Exit(2)
+    from pipeline.corpus import run_corpus_stages
+
+    for line in run_corpus_stages(records, output, settings=settings):
+        if not quiet:
+            err.print(line)
+    raise typer.Exit(status)
+
+
+@app.command()
+def schema(
+    which: Annotated[str, typer.Argument(help="record (default), error, or gold")] = "record",
+) -> None:
+    """Print the JSON Schema of the record format (or of the errors file / gold files)."""
+    from models.schema import json_schema
+
+    out.print_json(json.dumps(json_schema(which)))
+
+
+@app.command()
+def version(
+    model: ModelOpt = None,
+    rules: RulesOpt = None,
+) -> None:
+    """Print the package, rules and model versions."""
+    from pipeline.components.entities import cached_packs
+    from pipeline.nlp import package_version
+
+    settings = _settings(None, model=model, rules_dirs=rules)
+    packs = cached_packs(tuple(str(p) for p in settings.rules_dirs))
+    model_info = "none (rules only)"
+    if settings.model_name:
+        try:
+            import spacy
+
+            meta = spacy.info(settings.model_name)
+            model_info = f"{settings.model_name} {meta.get('version')}"  # type: ignore[union-attr]
+        except Exception:
+            model_info = f"{settings.model_name} (not installed)"
+    out.print(f"tradex {package_version()}\nrules {packs.version} ({len(packs.entries)} entries)\nmodel {model_info}")
+
+
+# ---------------------------------------------------------------------------------------------- rules
+def _load_packs(dirs: list[Path] | None, builtin: bool = True) -> Any:
+    from pipeline.rules.packs import PackError, load_rule_packs
+
+    try:
+        return load_rule_packs(extra_dirs=dirs or [], include_builtin=builtin)
+    except PackError as e:
+        for p in e.problems:
+            err.print(f"[red]{p}[/red]")
+        err.print(f"[red]{len(e.problems)} problem(s)[/red]")
+        raise typer.Exit(1) from e
+
+
+@rules_app.command("validate")
+def rules_validate(
+    dirs: Annotated[list[Path] | None, typer.Argument(help="Rule folders to validate with the built-in packs.")] = None,
+) -> None:
+    """Validate the packs (file:line:field for every problem); exit 1 when any is wrong."""
+    packs = _load_packs(dirs)
+    out.print(f"OK: {len(packs.entries)} entries, {len(packs.cues)} cues, {len(packs.titles)} titles, rules {packs.version}")
+
+
+@rules_app.command("list")
+def rules_list(
+    label: Annotated[str | None, typer.Option("--label", help="Only this label, e.g. CHIP.")] = None,
+    rules: RulesOpt = None,
+) -> None:
+    """List the entries in use: id, name, aliases."""
+    packs = _load_packs(rules)
+    table = Table("id", "name", "aliases", "from")
+    for le in sorted(packs.entries.values(), key=lambda x: x.entry.id):
+        if label and le.label.value != label.upper():
+            continue
+        table.add_row(le.entry.id, le.entry.name, ", ".join(le.entry.aliases), le.origin)
+    out.print(table)
+
+
+@rules_app.command("show")
+def rules_show(entry_id: Annotated[str, typer.Argument(help="Entry id, e.g. company:nvidia")], rules: RulesOpt = None) -> None:
+    """Show one entry with where it is defined."""
+    packs = _load_packs(rules)
+    le = packs.entries.get(entry_id)
+    if le is None:
+        err.print(f"[red]no entry {entry_id!r}[/red]")
+        raise typer.Exit(1)
+    out.print_json(json.dumps({"origin": le.origin, "label": le.label.value, **le.entry.model_dump(exclude_none=True)}))
+
+
+@rules_app.command("test")
+def rules_test(
+    text: Annotated[str, typer.Argument(help="Text to run the entity stage on.")],
+    model: ModelOpt = "none",
+    rules: RulesOpt = None,
+) -> None:
+    """Show the entity mentions found in TEXT, with the rule that found each."""
+    from pipeline import extract as api_extract
+
+    rec = api_extract([text], model=model, rules_dirs=rules or [])[0]
+    table = Table("text", "label", "canonical_id", "method", "rule", "attrs")
+    for e in rec.entities:
+        table.add_row(e.text, e.label.value, e.canonical_id or "-", e.provenance.method.value, e.provenance.rule,
+                      json.dumps(e.attrs, ensure_ascii=False) if e.attrs else "")
+    out.print(table)
+
+
+@rules_app.command("stats")
+def rules_stats(rules: RulesOpt = None) -> None:
+    """Entries and surface forms per label."""
+    packs = _load_packs(rules)
+    table = Table("label", "entries", "surface forms")
+    counts: dict[str, list[int]] = {}
+    for le in packs.entries.values():
+        c = counts.setdefault(le.label.value, [0, 0])
+        c[0] += 1
+        c[1] += len(le.entry.surface_forms())
+    for label, (n, f) in sorted(counts.items()):
+        table.add_row(label, str(n), str(f))
+    table.add_row("cues", str(len(packs.cues)), "")
+    table.add_row("titles", str(len(packs.titles)), "")
+    out.print(table)
+    out.print(f"rules_version {packs.version}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""spaCy components of tradex; importing this package registers their factories."""
+
+from pipeline.components import entities, quotes
+
+__all__ = ["entities", "quotes"]

@@ -1,0 +1,468 @@
+"""Entity stage: rule-pack phrase matches (SpanRuler), pattern rules for unseen names, model NER
+gap filling, titles, and in-article resolution (surnames, short forms, defined acronyms).
+
+The result is `doc._.trade_mentions`: a sorted, non-overlapping list of `Mention`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from models.records import Label
+from models.rules import CountryEntry, PatternLexicon
+from pipeline.components.mentions import Mention, filter_mentions
+from pipeline.rules.packs import LoadedEntry, RulePacks, load_rule_packs
+
+RULER_EXACT = "trade_ruler_exact"
+RULER_LOWER = "trade_ruler_lower"
+RULES_KEY = "trade_rules"
+
+# Facts of a pack entry that are not copied to a mention's attrs.
+_NOT_ATTRS = {"id", "name", "aliases", "case", "enabled", "note", "demonyms", "metonyms"}
+
+_MODEL_NUMBER = re.compile(r"^(?=[^\d]*\d)[A-Z]{1,4}-?\d{1,4}[A-Z]{0,3}\d?$")
+_NAME_TOKEN = re.compile(r"^[A-Z][\w'’.\-]*$")
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}s?$")
+
+if not Doc.has_extension("trade_mentions"):
+    Doc.set_extension("trade_mentions", default=None)
+
+
+@lru_cache(maxsize=8)
+def cached_packs(rules_dirs: tuple[str, ...] = ()) -> RulePacks:
+    """Packs are immutable data; every component of a process shares one load."""
+    return load_rule_packs(extra_dirs=rules_dirs)
+
+
+def pack_patterns(packs: RulePacks) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """SpanRuler patterns for the exact (ORTH) and the lower-case (LOWER) ruler.
+
+    `case: auto` matches single words and ALL-CAPS forms exactly and longer names in any case;
+    materials are always case-insensitive. Chip names also get their plural (`H20s`).
+    """
+    exact: list[dict[str, Any]] = []
+    lower: list[dict[str, Any]] = []
+    for le in packs.entries.values():
+        e = le.entry
+        for form in e.surface_forms():
+            insensitive = _insensitive(form, e.case, le.label)
+            target = lower if insensitive else exact
+            pat = {"label": le.label.value, "pattern": form.lower() if insensitive else form, "id": e.id}
+            target.append(pat)
+            if le.label is Label.CHIP and form[-1:].isdigit() or le.label is Label.CHIP and form[-1:].isupper():
+                exact.append({"label": le.label.value, "pattern": form + "s", "id": e.id})
+    return exact, lower
+
+
+def _insensitive(form: str, case: str, label: Label) -> bool:
+    if case == "sensitive":
+        return False
+    if case == "insensitive" or label is Label.MATERIAL:
+        return True
+    words = form.split()
+    return len(words) > 1 and not form.isupper()
+
+
+class TradeEntities:
+    """Merge rule, pattern and model spans into resolved mentions."""
+
+    def __init__(self, nlp: Language, name: str, *, rules_dirs: list[str], use_model_ner: bool):
+        self.name = name
+        self.packs = cached_packs(tuple(rules_dirs))
+        assert self.packs.patterns is not None
+        self.lex: PatternLexicon = self.packs.patterns
+        self.use_model_ner = use_model_ner
+        self.by_id: dict[str, LoadedEntry] = self.packs.entries
+        # lower-case surface form -> entry, to type model ORG/GPE spans by pack lookup
+        self.by_form: dict[str, LoadedEntry] = {}
+        for le in self.packs.entries.values():
+            for f in le.entry.surface_forms():
+                self.by_form.setdefault(f.lower(), le)
+        self.forms_kind: dict[tuple[str, str], str] = {}
+        for le in self.packs.entries.values():
+            if isinstance(le.entry, CountryEntry):
+                for d in le.entry.demonyms:
+                    self.forms_kind[(le.entry.id, d)] = "demonym"
+                for d in le.entry.metonyms:
+                    self.forms_kind[(le.entry.id, d)] = "metonym"
+        self.titles = {t.title.lower(): t for t in self.packs.titles}
+        self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.title_matcher.add("TITLE", list(nlp.tokenizer.pipe(sorted(self.titles))))
+        self.max_title_words = max((len(t.split()) for t in self.titles), default=1)
+        self.company_heads = set(self.lex.company_heads)
+        self.legal = set(self.lex.legal_suffixes)
+        self.agency_heads = set(self.lex.agency_heads)
+        self.media_heads = set(self.lex.media_heads)
+        self.chip_nouns = {w.lower() for w in self.lex.chip_nouns}
+        self.stop = set(self.lex.name_stopwords)
+        self.surnames: dict[str, str] = {}
+        for le in self.packs.entries.values():
+            sur = getattr(le.entry, "surname", None)
+            if sur:
+                self.surnames[le.entry.id] = sur
+
+    # ------------------------------------------------------------------ pipeline entry point
+    def __call__(self, doc: Doc) -> Doc:
+        cands = self._rule_mentions(doc)
+        title_spans = self._title_spans(doc)
+        cands += self._pattern_mentions(doc, cands, title_spans)
+        mentions = filter_mentions(cands)
+        if self.use_model_ner and doc.has_annotation("ENT_IOB"):
+            # rules and patterns win on overlap, whatever the length of the model span
+            claimed = {i for m in mentions for i in range(m.start, m.end)}
+            extra = [m for m in self._model_mentions(doc) if not any(i in claimed for i in range(m.start, m.end))]
+            mentions = filter_mentions([*mentions, *extra])
+        mentions = self._resolve(doc, mentions)
+        self._attach_titles(doc, mentions, title_spans)
+        doc._.trade_mentions = mentions
+        return doc
+
+    # ------------------------------------------------------------------ rules
+    def _rule_mentions(self, doc: Doc) -> list[Mention]:
+        out: list[Mention] = []
+        group = doc.spans[RULES_KEY] if RULES_KEY in doc.spans else []
+        for span in group:
+            le = self.by_id.get(span.id_)
+            if le is None:
+                continue
+            start, end = span.start, span.end
+            out.append(self._from_entry(le, start, end, "rule", le.origin, 1.0, span.text))
+        return out
+
+    def _from_entry(
+        self, le: LoadedEntry, start: int, end: int, method: str, rule: str, score: float, surface: str
+    ) -> Mention:
+        attrs = {k: v for k, v in le.entry.model_dump(exclude_none=True).items() if k not in _NOT_ATTRS and v != []}
+        kind = self.forms_kind.get((le.entry.id, surface))
+        if kind:
+            attrs["form"] = kind
+        return Mention(start, end, le.label, le.entry.id, le.entry.name, method, rule, score, attrs)
+
+    # ------------------------------------------------------------------ titles
+    def _title_spans(self, doc: Doc) -> list[tuple[int, int]]:
+        """Token ranges of office/role titles, longest first-come."""
+        spans = [(s, e) for _, s, e in self.title_matcher(doc)]
+        spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+        out: list[tuple[int, int]] = []
+        last_end = -1
+        for s, e in spans:
+            if s >= last_end:
+                out.append((s, e))
+                last_end = e
+        return out
+
+    def _title_entry(self, doc: Doc, s: int, e: int) -> Any:
+        return self.titles.get(doc[s:e].text.lower())
+
+    # ------------------------------------------------------------------ patterns for unseen names
+    def _is_name_token(self, tok: Token) -> bool:
+        return bool(_NAME_TOKEN.match(tok.text)) and tok.text not in self.stop and not tok.like_num
+
+    def _pattern_mentions(self, doc: Doc, rules: list[Mention], titles: list[tuple[int, int]]) -> list[Mention]:
+        out: list[Mention] = []
+        claimed = {i for m in rules for i in range(m.start, m.end)}
+        n = len(doc)
+        # 1. titled people: "Trade Minister Jane Doe", "Congresswoman X", "Vice Premier He Lifeng"
+        for s, e in titles:
+            te = self._title_entry(doc, s, e)
+            if te is None or not doc[e - 1].text[:1].isupper() and not te.official:
+                # lower-case role words ("analyst") before a name are rarely titles of that name
+                pass
+            j = e
+            while j < n and j - e < 4 and self._is_name_token(doc[j]) and j not in claimed and doc[j].text not in self.titles:
+                if doc[j].is_sent_start and j != e:
+                    break
+                j += 1
+            if j - e >= 1 and (j - e >= 2 or te is not None and doc[j - 1].text[:1].isupper()):
+                label = Label.OFFICIAL if te is not None and te.official else Label.PERSON
+                name = _clean_name(doc[e:j].text)
+                if j - e == 1 and (e + 1 < n and doc[e + 1].text in {"'s", "’s"}) and False:
+                    continue
+                out.append(Mention(e, j, label, None, name, "pattern", "pattern:titled-person", 0.8, {}))
+        # 2. organisations with typical heads or legal suffixes: "Caldera Metals Corp", "Ministry of Commerce"
+        i = 0
+        while i < n:
+            tok = doc[i]
+            if i in claimed or not self._is_name_token(tok):
+                i += 1
+                continue
+            j = i
+            while j < n and j - i < 6 and j not in claimed and (self._is_name_token(doc[j]) or doc[j].text in self.legal):
+                j += 1
+            # extend over legal suffixes after the run ("Co., Ltd.")
+            while j < n and doc[j].text in self.legal | {",", "&"} and j not in claimed:
+                if doc[j].text == "," and not (j + 1 < n and doc[j + 1].text in self.legal):
+                    break
+                j += 1
+            run = doc[i:j]
+            words = [t.text for t in run]
+            label: Label | None = None
+            last_core = max((k for k, w in enumerate(words) if w not in self.legal and w not in {",", "&"}), default=-1)
+            if last_core >= 1 and words[last_core] in self.company_heads:
+                label = Label.COMPANY
+            elif last_core >= 0 and len(words) > last_core + 1 and last_core >= 0:
+                label = Label.COMPANY
+            elif last_core >= 1 and words[last_core] in self.agency_heads:
+                label = Label.AGENCY
+            if label is not None and words[0] not in self.company_heads:
+                end = i + (len(words) if label is Label.COMPANY else last_core + 1)
+                span = doc[i:end]
+                out.append(
+                    Mention(i, end, label, None, _clean_org(span.text), "pattern", f"pattern:{label.value.lower()}-head", 0.75, {})
+                )
+                i = end
+                continue
+            i = max(j, i + 1)
+        # 3. model numbers near a vendor or a chip noun: "its new B30A chip", "Nvidia's B40"
+        vendors = {m.end: m for m in rules if m.label is Label.COMPANY}
+        for i, tok in enumerate(doc):
+            if i in claimed or not _MODEL_NUMBER.match(tok.text):
+                continue
+            nxt = doc[i + 1].text.lower() if i + 1 < n else ""
+            prev_vendor = vendors.get(i) or (vendors.get(i - 1) if i >= 1 and doc[i - 1].text in {"'s", "’s"} else None)
+            if nxt in self.chip_nouns or prev_vendor is not None:
+                attrs = {"vendor": prev_vendor.canonical_id} if prev_vendor is not None else {}
+                out.append(Mention(i, i + 1, Label.CHIP, None, tok.text, "pattern", "pattern:chip-model-number", 0.7, attrs))
+        return out
+
+    # ------------------------------------------------------------------ statistical NER
+    def _model_mentions(self, doc: Doc) -> list[Mention]:
+        out: list[Mention] = []
+        for ent in doc.ents:
+            span = _trim_span(ent)
+            if span is None or (len(span) == 1 and span.text in self.stop):
+                continue
+            known = self.by_form.get(span.text.lower())
+            if known is not None and ent.label_ in {"ORG", "GPE", "NORP", "LOC", "PERSON", "PRODUCT", "FAC", "LAW"}:
+                m = self._from_entry(known, span.start, span.end, "model", f"model:{ent.label_}", 0.6, span.text)
+                out.append(m)
+                continue
+            label: Label | None = None
+            if ent.label_ == "PERSON":
+                if len(span) < 2 and not any(t.is_title for t in span):
+                    continue
+                label = Label.PERSON
+            elif ent.label_ == "ORG":
+                words = set(span.text.split())
+                if words & self.agency_heads:
+                    label = Label.AGENCY
+                elif words & self.media_heads:
+                    label = Label.MEDIA
+                else:
+                    label = Label.COMPANY
+            elif ent.label_ == "LAW":
+                label = Label.POLICY
+            elif ent.label_ == "PRODUCT" and any(_MODEL_NUMBER.match(t.text) for t in span):
+                label = Label.CHIP
+            if label is None:
+                continue
+            name = _clean_name(span.text) if label is Label.PERSON else _clean_org(span.text)
+            out.append(Mention(span.start, span.end, label, None, name, "model", f"model:{ent.label_}", 0.5, {}))
+        return out
+
+    # ------------------------------------------------------------------ in-article resolution
+    def _resolve(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        claimed = {i for m in mentions for i in range(m.start, m.end)}
+        added: list[Mention] = []
+        # people: surname -> first full mention
+        people: dict[tuple[str, ...], int] = {}
+        for idx, m in enumerate(mentions):
+            if m.label not in (Label.PERSON, Label.OFFICIAL) or m.method == "coref":
+                continue
+            sur = self.surnames.get(m.canonical_id or "") or _surname(m.canonical_name)
+            if not sur:
+                continue
+            key = tuple(sur.split())
+            if len(m.canonical_name.split()) >= 2:
+                people.setdefault(key, idx)
+        # a one-word person mention that is a known surname becomes a coref of the full mention
+        for idx, m in enumerate(mentions):
+            key = (doc[m.start : m.end].text,)
+            if m.label in (Label.PERSON, Label.OFFICIAL, Label.COMPANY) and m.length == 1 and key in people:
+                ante = mentions[people[key]]
+                if people[key] != idx and ante.canonical_name != m.canonical_name:
+                    self._make_coref(m, ante, people[key], "coref:surname")
+        for key, idx in people.items():
+            for i in _find_token_seq(doc, key):
+                rng = range(i, i + len(key))
+                if any(k in claimed for k in rng):
+                    continue
+                ante = mentions[idx]
+                m = Mention(i, i + len(key), ante.label, None, "", "coref", "coref:surname", 0.85)
+                self._make_coref(m, ante, idx, "coref:surname")
+                added.append(m)
+                claimed.update(rng)
+        # acronyms defined in the text: "rare earth elements (REE)"
+        for idx, m in enumerate(mentions):
+            if m.end + 2 < len(doc) and doc[m.end].text == "(" and doc[m.end + 2].text == ")":
+                acr = doc[m.end + 1].text
+                if not _ACRONYM.match(acr):
+                    continue
+                for i in _find_token_seq(doc, (acr,)):
+                    if i in claimed:
+                        continue
+                    a = Mention(i, i + 1, m.label, None, "", "coref", "coref:acronym", 0.9)
+                    self._make_coref(a, m, idx, "coref:acronym")
+                    added.append(a)
+                    claimed.add(i)
+        # short forms of unknown companies: "Caldera" after "Caldera Metals Corp"
+        for idx, m in enumerate(mentions):
+            if m.label is not Label.COMPANY or m.canonical_id is not None or m.length < 2:
+                continue
+            first = doc[m.start]
+            if first.text in self.stop or first.is_stop or first.text in self.company_heads:
+                continue
+            for i in _find_token_seq(doc, (first.text,)):
+                if i in claimed or (i + 1 < len(doc) and self._is_name_token(doc[i + 1]) and doc[i + 1].text not in {"said"}):
+                    continue
+                a = Mention(i, i + 1, m.label, None, "", "coref", "coref:short-form", 0.7)
+                self._make_coref(a, m, idx, "coref:short-form")
+                added.append(a)
+                claimed.add(i)
+        if not added:
+            return mentions
+        merged = sorted([*mentions, *added], key=lambda x: x.start)
+        # antecedent indexes point into the old list; rebuild them by identity
+        position = {id(m): k for k, m in enumerate(merged)}
+        old = mentions
+        for m in merged:
+            if m.antecedent is not None and m.antecedent < len(old):
+                m.antecedent = position[id(old[m.antecedent])]
+        return merged
+
+    @staticmethod
+    def _make_coref(m: Mention, ante: Mention, ante_idx: int, rule: str) -> None:
+        m.label = ante.label
+        m.canonical_id = ante.canonical_id
+        m.canonical_name = ante.canonical_name
+        m.attrs = dict(ante.attrs)
+        m.method = "coref"
+        m.rule = rule
+        m.antecedent = ante_idx
+
+    # ------------------------------------------------------------------ titles on people
+    def _attach_titles(self, doc: Doc, mentions: list[Mention], titles: list[tuple[int, int]]) -> None:
+        """`attrs.title` = the title written next to the name, spread to every mention of that person."""
+        title_end = {e: (s, e) for s, e in titles}
+        found: dict[str, str] = {}
+        for m in mentions:
+            if m.label not in (Label.PERSON, Label.OFFICIAL):
+                continue
+            title = self._title_before(doc, m, title_end, mentions) or self._title_after(doc, m, titles)
+            if title:
+                m.attrs["title"] = title
+                te = self.titles.get(title.split()[-1].lower()) or self._last_title_entry(title)
+                if te is not None and te.official and m.label is Label.PERSON and m.canonical_id is None:
+                    m.label = Label.OFFICIAL
+                if te is not None and te.gender and "gender" not in m.attrs:
+                    m.attrs["gender"] = te.gender
+                found.setdefault(m.canonical_id or m.canonical_name, title)
+        for m in mentions:
+            key = m.canonical_id or m.canonical_name
+            if m.label in (Label.PERSON, Label.OFFICIAL) and "title" not in m.attrs and key in found:
+                m.attrs["title"] = found[key]
+
+    def _last_title_entry(self, title: str) -> Any:
+        words = title.lower().split()
+        for k in range(len(words)):
+            te = self.titles.get(" ".join(words[k:]))
+            if te is not None:
+                return te
+        return None
+
+    def _title_before(
+        self, doc: Doc, m: Mention, title_end: dict[int, tuple[int, int]], mentions: list[Mention]
+    ) -> str | None:
+        if m.start not in title_end:
+            return None
+        s, _ = title_end[m.start]
+        by_end = {x.end: x for x in mentions if x.label in (Label.COUNTRY, Label.AGENCY, Label.COMPANY)}
+        # grow left over capitalised title words, countries and agencies ("U.S. Commerce Secretary")
+        while s > 0:
+            prev = doc[s - 1]
+            if prev.is_sent_start and prev.text in self.stop:
+                break
+            if (s) in by_end:
+                s = by_end[s].start
+                continue
+            if prev.text in title_end and False:
+                break
+            if s in title_end or (prev.text[:1].isupper() and prev.text not in self.stop and prev.is_alpha
+                                  and not prev.is_sent_start and prev.text.lower() in self._title_words):
+                s -= 1
+                continue
+            break
+        return doc[s : m.start].text
+
+    @property
+    def _title_words(self) -> set[str]:
+        words = getattr(self, "_tw", None)
+        if words is None:
+            words = {w for t in self.titles for w in t.split()}
+            self._tw = words
+        return words
+
+    def _title_after(self, doc: Doc, m: Mention, titles: list[tuple[int, int]]) -> str | None:
+        """"Howard Lutnick, the U.S. commerce secretary," -> "U.S. commerce secretary"."""
+        i = m.end
+        if i + 1 >= len(doc) or doc[i].text != ",":
+            return None
+        j = i + 1
+        if doc[j].lower_ in {"the", "a", "an"}:
+            j += 1
+        start = j
+        limit = min(len(doc), j + 8)
+        for s, e in titles:
+            if start <= s < limit and all(not doc[k].is_punct or doc[k].text == "." for k in range(start, s)):
+                return doc[start:e].text
+        return None
+
+
+def _trim_span(span: Span) -> Span | None:
+    """Drop leading determiners and trailing possessives from a model span."""
+    s, e = span.start, span.end
+    doc = span.doc
+    while s < e and doc[s].lower_ in {"the", "a", "an"}:
+        s += 1
+    while e > s and doc[e - 1].text in {"'s", "’s", "'", "’"}:
+        e -= 1
+    return doc[s:e] if e > s else None
+
+
+def _clean_name(text: str) -> str:
+    text = re.sub(r"(['’]s)$", "", text.strip())
+    return " ".join(text.split())
+
+
+def _clean_org(text: str) -> str:
+    text = re.sub(r"^(the|The)\s+", "", text.strip())
+    return _clean_name(text)
+
+
+def _surname(name: str) -> str | None:
+    words = [w for w in name.split() if w not in {"Jr.", "Jr", "Sr.", "III", "II"}]
+    return words[-1] if len(words) >= 2 else None
+
+
+def _find_token_seq(doc: Doc, words: Iterable[str]) -> list[int]:
+    seq = list(words)
+    if not seq:
+        return []
+    k = len(seq)
+    return [i for i in range(len(doc) - k + 1) if doc[i].text == seq[0] and [t.text for t in doc[i : i + k]] == seq]
+
+
+@Language.factory(
+    "trade_entities",
+    default_config={"rules_dirs": [], "use_model_ner": True},
+)
+def make_trade_entities(nlp: Language, name: str, rules_dirs: list[str], use_model_ner: bool) -> TradeEntities:
+    """spaCy factory of the entity stage; expects the two trade rulers before it."""
+    return TradeEntities(nlp, name, rules_dirs=rules_dirs, use_model_ner=use_model_ner)

@@ -1,0 +1,46 @@
+"""Coded errors: one table of every code tradex writes to an errors file."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class ErrorCode(str, Enum):
+    """`TX1xx` input problems, `TX2xx` processing problems, `TX3xx` usage/config problems."""
+
+    UNREADABLE = "TX100"
+    EMPTY_TEXT = "TX101"
+    UNDECODABLE = "TX102"
+    BAD_JSON = "TX103"
+    MISSING_TEXT = "TX104"
+    OVERSIZED = "TX105"
+    BAD_CSV = "TX106"
+    NOT_AN_OBJECT = "TX107"
+    NO_MAIN_TEXT = "TX108"
+    BAD_FIELD = "TX109"
+    PROCESSING_FAILED = "TX200"
+    BAD_CONFIG = "TX300"
+
+
+DESCRIPTIONS: dict[ErrorCode, str] = {
+    ErrorCode.UNREADABLE: "the input file cannot be opened or read",
+    ErrorCode.EMPTY_TEXT: "the article text is empty or only white space",
+    ErrorCode.UNDECODABLE: "the bytes are not text in any detectable encoding",
+    ErrorCode.BAD_JSON: "the JSONL line is not valid JSON",
+    ErrorCode.MISSING_TEXT: "the JSON object or CSV row has no text field",
+    ErrorCode.OVERSIZED: "the article is longer than max_chars",
+    ErrorCode.BAD_CSV: "the CSV row cannot be parsed",
+    ErrorCode.NOT_AN_OBJECT: "the JSONL line is valid JSON but not an object",
+    ErrorCode.NO_MAIN_TEXT: "no main text could be extracted from the HTML page",
+    ErrorCode.BAD_FIELD: "a field has the wrong type",
+    ErrorCode.PROCESSING_FAILED: "the NLP pipeline raised an error on this article",
+    ErrorCode.BAD_CONFIG: "the command line or configuration is invalid",
+}
+
+
+class TradexError(Exception):
+    """An error with a code, for usage and configuration problems (exit status 2)."""
+
+    def __init__(self, code: ErrorCode, message: str):
+        self.code = code
+        super().__init__(f"{code.value}: {message}")

