@@ -312,6 +312,18 @@ def rules_stats(rules: RulesOpt = None) -> None:
     out.print(f"rules_version {packs.version}")
 
 
+def _register_stage_commands() -> None:
+    """Corpus-stage and eval commands live beside their code; they add themselves to `app`."""
+    from pipeline.corpus.commands import register as register_corpus
+    from pipeline.eval.commands import register as register_eval
+
+    register_corpus(app)
+    register_eval(app)
+
+
+_register_stage_commands()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -1,21 +1,1049 @@
-"""Quote stage (placeholder until the quotes issue lands)."""
+"""Quote stage: direct, partial, mixed and indirect attributions linked to resolved speakers.
+
+Passes, each with its own rule id (the `provenance.method` of a quote):
+
+- `direct:post`      “…,” X said / “…,” said X / “…” X added on Tuesday
+- `direct:pre`       X said: “…” / X told CNBC, “…” / According to X, “…”
+- `direct:dash`      “…” – Commissioner X
+- `direct:colon-paragraph`  a paragraph ending in “X said:” before a quoted paragraph
+- `direct:floating`  a quoted sentence with no cue inherits the previous quote's speaker
+- `direct:next-sentence`   “…” The warning came from X
+- `indirect:that`, `indirect:post`, `indirect:according-to`, `indirect:parse` reported speech
+  (kind `partial`/`mixed` when the reported clause holds marked words)
+
+Marks are found on the raw string (`marks.py`); cues come from the lexicon (`lexicon/cues.jsonl`);
+the dependency parser, when a model is loaded, runs only on sentences that hold a cue or a mark.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from models.records import Label
+from models.rules import CueEntry
+from pipeline.components.entities import cached_packs
+from pipeline.components.marks import Segment, paragraphs, scan_marks
+from pipeline.components.mentions import Mention
 
 if not Doc.has_extension("trade_quotes"):
     Doc.set_extension("trade_quotes", default=None)
 
+PERSONAL = {"he": "m", "she": "f", "him": "m", "her": "f"}
+PLURAL_OR_ORG = {"they", "it", "we"}
+PEOPLE = (Label.PERSON, Label.OFFICIAL)
+ORGS = (Label.COMPANY, Label.AGENCY, Label.COUNTRY, Label.MEDIA)
+SPEAKER_LABELS = (*PEOPLE, *ORGS)
+_DASHES = {"-", "–", "—", "--", "―"}
+_SKIP_BETWEEN = {"also", "later", "further", "then", "previously", "earlier", "again", "has", "have", "had", "would",
+                 "will", "had", "once", "recently", "repeatedly", "separately", "publicly", "privately", "reportedly",
+                 "has", "last", "week", "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                 "sunday", "yesterday", "today", "quickly", "flatly", "bluntly", "simply", "only", "just", "however",
+                 "meanwhile", "been", "is", "was", "were", "are", "had", "did", "does", "do", "not", "n't", "never",
+                 "subsequently", "first", "in", "an", "a", "the", "interview", "statement"}
+_CLAUSE_START = {"that"}
+_SUBJECT_WORDS = {"he", "she", "it", "they", "we", "i", "you", "the", "this", "these", "those", "china", "beijing"}
+
+
+@dataclass
+class Found:
+    """One attribution, in character offsets, before it becomes a `Quote` model."""
+
+    start: int
+    end: int
+    kind: str
+    rule: str
+    score: float
+    cue: tuple[int, int] | None = None
+    speaker: dict[str, Any] | None = None
+    channel: str | None = None
+    via: str | None = None
+    group: int | None = None
+    segs: list[Segment] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start, "end": self.end, "kind": self.kind, "rule": self.rule, "score": self.score,
+            "cue": self.cue, "speaker": self.speaker, "channel": self.channel, "via": self.via,
+        }
+
+
+@dataclass
+class Cue:
+    start: int  # token index
+    end: int
+    entry: CueEntry
+
 
 class TradeQuotes:
-    def __init__(self, nlp: Language, name: str, **cfg: object):
-        self.name = name
+    """Find attributions; see the module docstring for the passes."""
 
+    def __init__(self, nlp: Language, name: str, *, rules_dirs: list[str], belief_cues: bool, max_scare_words: int,
+                 float_paragraphs: int):
+        self.name = name
+        packs = cached_packs(tuple(rules_dirs))
+        assert packs.patterns is not None
+        self.lex = packs.patterns
+        self.belief = belief_cues
+        self.max_scare = max_scare_words
+        self.float_paragraphs = float_paragraphs
+        self.single: dict[str, CueEntry] = {}
+        phrases: list[tuple[str, CueEntry]] = []
+        for c in packs.cues:
+            if c.kind == "belief" and not belief_cues:
+                continue
+            for f in {c.lemma, *c.forms}:
+                if " " in f:
+                    phrases.append((f, c))
+                else:
+                    self.single.setdefault(f, c)
+        self.phrase_entry: dict[str, CueEntry] = {}
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for f, c in phrases:
+            key = f"CUE::{f}"
+            self.phrase_entry[key] = c
+            self.phrases.add(key, [nlp.make_doc(f)])
+        self.titles = {t.title.lower(): t for t in packs.titles}
+        self.anon = sorted((a.split() for a in self.lex.anonymous_sources), key=len, reverse=True)
+        self.nominals = {k.lower(): v for k, v in self.lex.nominal_heads.items()}
+        self.channels = sorted((c.split() for c in self.lex.channel_nouns), key=len, reverse=True)
+        self.stop = set(self.lex.name_stopwords)
+        self.parser = nlp.get_pipe("parser") if "parser" in nlp.component_names else None
+        self.parse_enabled = self.parser is not None
+
+    # ------------------------------------------------------------------ entry point
     def __call__(self, doc: Doc) -> Doc:
-        doc._.trade_quotes = []
+        text = doc.text
+        mentions: list[Mention] = doc._.trade_mentions or []
+        scan = scan_marks(text)
+        segs = [s for s in scan.segments if s.end > s.start and text[s.start : s.end].strip()]
+        ctx = _Context(doc, mentions, segs, paragraphs(text), self)
+        found: list[Found] = []
+        used_cues: set[int] = set()
+        # 1. marked segments: direct quotes
+        attributed: dict[int, Found] = {}
+        for k, seg in enumerate(segs):
+            f = self._attribute_segment(ctx, seg, k)
+            if f is not None:
+                attributed[k] = f
+        # a group (continued paragraphs) shares the attribution any of its segments found
+        by_group: dict[int, Found] = {}
+        for k, f in attributed.items():
+            by_group.setdefault(segs[k].group, f)
+        for k, seg in enumerate(segs):
+            if k not in attributed and seg.group in by_group and seg.group >= 0:
+                src = by_group[seg.group]
+                attributed[k] = Found(seg.start, seg.end, "direct", "direct:continuation", 0.8, src.cue,
+                                      src.speaker, src.channel, src.via, seg.group, [seg])
+        # floating quotes: a quoted sentence with no cue takes the previous quote's speaker
+        for k, seg in enumerate(segs):
+            if k in attributed or self._words(text[seg.start : seg.end]) <= self.max_scare:
+                continue
+            f = self._floating(ctx, seg, k, attributed)
+            if f is not None:
+                attributed[k] = f
+        # 2. reported speech (and partial/mixed quotes inside it)
+        for f in attributed.values():
+            if f.cue is not None:
+                used_cues.add(f.cue[0])
+        indirect = self._indirect(ctx, used_cues, segs)
+        consumed: set[int] = set()
+        for f in indirect:
+            inner = [k for k, s in enumerate(segs) if f.start <= s.open_start and s.close_end <= f.end + 1]
+            overlapping_direct = [k for k in inner if k in attributed and attributed[k].rule != "direct:floating"]
+            if any(f.start < s.end and s.start < f.end for k, s in enumerate(segs) if k not in inner and k in attributed):
+                continue
+            if overlapping_direct:
+                # a quote already attributed directly inside this clause: keep the direct reading
+                continue
+            if inner:
+                qwords = sum(self._words(text[segs[k].start : segs[k].end]) for k in inner)
+                allw = self._words(text[f.start : f.end])
+                f.kind = "mixed" if qwords * 2 >= allw else "partial"
+                consumed.update(inner)
+            found.append(f)
+        for k, f in attributed.items():
+            if k not in consumed:
+                found.append(f)
+        # long quotes nobody is named for are still quotes (speaker null)
+        for k, seg in enumerate(segs):
+            if k in attributed or k in consumed or not seg.closed:
+                continue
+            if self._words(text[seg.start : seg.end]) >= 8 and not ctx.is_title_case(seg):
+                found.append(Found(seg.start, seg.end, "direct", "direct:unattributed", 0.3, segs=[seg]))
+        found = self._dedupe(found)
+        self._channel_inheritance(found)
+        doc._.trade_quotes = [f.as_dict() for f in sorted(found, key=lambda f: (f.start, f.end))]
         return doc
+
+    # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _words(s: str) -> int:
+        return len(re.findall(r"\w+", s))
+
+    def cue_at(self, doc: Doc, tok: Token, has_tags: bool) -> CueEntry | None:
+        entry = self.single.get(tok.lower_)
+        if entry is None:
+            return None
+        if has_tags:
+            if not (tok.tag_.startswith("VB") or tok.pos_ in ("VERB", "AUX")):
+                return None
+        elif tok.lower_ == entry.lemma and entry.lemma not in ("say", "tell", "add", "warn", "insist"):
+            # without a tagger a bare lemma ("note", "report", "post") is too often a noun
+            return None
+        return entry
+
+    def _attribute_segment(self, ctx: _Context, seg: Segment, k: int) -> Found | None:
+        for finder in (ctx.after, ctx.dash, ctx.before, ctx.colon_paragraph, ctx.next_sentence):
+            res = finder(seg, k)
+            if res is not None:
+                rule, score, cue, speaker, channel, via = res
+                return Found(seg.start, seg.end, "direct", rule, score, cue, speaker, channel, via, seg.group, [seg])
+        return None
+
+    def _floating(self, ctx: _Context, seg: Segment, k: int, attributed: dict[int, Found]) -> Found | None:
+        prev = [j for j in attributed if j < k and attributed[j].speaker is not None]
+        if not prev:
+            return None
+        j = max(prev)
+        src = attributed[j]
+        p_seg, p_src = ctx.para_index(seg.start), ctx.para_index(segs_end(ctx, j))
+        if p_seg - p_src > self.float_paragraphs:
+            return None
+        # the quoted text must open its sentence: "“…” " at sentence start
+        sent = ctx.sent_of_char(seg.open_start)
+        if sent is not None and ctx.doc.text[sent.start_char : seg.open_start].strip():
+            return None
+        # no other person or organisation named in between (outside quotes)
+        lo, hi = ctx.segs[j].close_end, seg.open_start
+        for m in ctx.mentions:
+            s, e = ctx.char(m)
+            if lo <= s and e <= hi and m.label in PEOPLE and not ctx.in_quote(s):
+                sp = src.speaker or {}
+                if (m.canonical_id or m.canonical_name) != (sp.get("canonical_id") or sp.get("name")):
+                    return None
+        return Found(seg.start, seg.end, "direct", "direct:floating", 0.6, src.cue, src.speaker, src.channel, src.via,
+                     seg.group, [seg])
+
+    def _indirect(self, ctx: _Context, used_cues: set[int], segs: list[Segment]) -> list[Found]:
+        out: list[Found] = []
+        for sent in ctx.doc.sents:
+            out.extend(ctx.indirect_in(sent, used_cues))
+        return out
+
+    @staticmethod
+    def _dedupe(found: list[Found]) -> list[Found]:
+        """Overlapping quotes: the direct reading wins, then the longer, then the earlier."""
+        order = sorted(found, key=lambda f: (f.kind != "direct", -(f.end - f.start), f.start))
+        kept: list[Found] = []
+        for f in order:
+            if any(f.start < g.end and g.start < f.end for g in kept):
+                continue
+            kept.append(f)
+        return kept
+
+    @staticmethod
+    def _channel_inheritance(found: list[Found]) -> None:
+        """“during the interview” refers back to the interview named before (“told CNBC”)."""
+        last: dict[str, str] = {}
+        for f in sorted(found, key=lambda f: f.start):
+            key = (f.speaker or {}).get("canonical_id") or (f.speaker or {}).get("name") or ""
+            if f.channel == "the interview" and key in last:
+                f.channel = last[key]
+            elif f.channel == "the interview":
+                f.channel = "an interview"
+            if f.channel and key:
+                last[key] = f.channel
+
+
+def segs_end(ctx: _Context, j: int) -> int:
+    return ctx.segs[j].close_end
+
+
+class _Context:
+    """Per-document lookups shared by the passes."""
+
+    def __init__(self, doc: Doc, mentions: list[Mention], segs: list[Segment], paras: list[tuple[int, int]],
+                 comp: TradeQuotes):
+        self.doc = doc
+        self.text = doc.text
+        self.mentions = mentions
+        self.segs = segs
+        self.paras = paras
+        self.comp = comp
+        self.has_tags = doc.has_annotation("TAG")
+        self.mention_at_start = {m.start: i for i, m in enumerate(mentions)}
+        self.mention_at_end = {m.end: i for i, m in enumerate(mentions)}
+        self.tok_mention: dict[int, int] = {}
+        for i, m in enumerate(mentions):
+            for t in range(m.start, m.end):
+                self.tok_mention[t] = i
+        # characters inside quote contents (marks included) are never cues or speakers
+        self.quoted = [(s.open_start, s.close_end) for s in segs]
+        self.phrase_cues: dict[int, Cue] = {}
+        for key, s, e in comp.phrases(doc):
+            entry = comp.phrase_entry[doc.vocab.strings[key]]
+            if s not in self.phrase_cues or e - s > self.phrase_cues[s].end - self.phrase_cues[s].start:
+                self.phrase_cues[s] = Cue(s, e, entry)
+        self._parsed: dict[int, Doc] = {}
+
+    # ---------------------------------------------------------------- geometry
+    def char(self, m: Mention) -> tuple[int, int]:
+        return self.doc[m.start].idx, self.doc[m.end - 1].idx + len(self.doc[m.end - 1].text)
+
+    def in_quote(self, c: int) -> bool:
+        return any(s <= c < e for s, e in self.quoted)
+
+    def tok_in_quote(self, t: Token) -> bool:
+        return self.in_quote(t.idx)
+
+    def para_index(self, c: int) -> int:
+        for i, (s, e) in enumerate(self.paras):
+            if s <= c < e:
+                return i
+        return len(self.paras)
+
+    def para_of(self, c: int) -> tuple[int, int]:
+        for s, e in self.paras:
+            if s <= c < e:
+                return s, e
+        return 0, len(self.text)
+
+    def sent_of_char(self, c: int) -> Span | None:
+        tok = self.tok_at(c)
+        return tok.sent if tok is not None else None
+
+    def tok_at(self, c: int) -> Token | None:
+        span = self.doc.char_span(c, min(c + 1, len(self.text)), alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return None
+        return span[0]
+
+    def toks_between(self, lo: int, hi: int) -> list[Token]:
+        """Tokens whose start is in [lo, hi) (character offsets)."""
+        if hi <= lo:
+            return []
+        span = self.doc.char_span(lo, hi, alignment_mode="expand")
+        if span is None:
+            return []
+        return [t for t in span if lo <= t.idx < hi]
+
+    def is_title_case(self, seg: Segment) -> bool:
+        words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", self.text[seg.start : seg.end])]
+        small = {"of", "the", "and", "in", "on", "for", "a", "an", "to", "at", "by"}
+        return bool(words) and all(w[0].isupper() or w.lower() in small for w in words)
+
+    # ---------------------------------------------------------------- cues
+    def cue_in(self, toks: Iterable[Token]) -> list[Cue]:
+        """Cues among `toks`, outside quotes, phrases first."""
+        out: list[Cue] = []
+        toks = list(toks)
+        covered: set[int] = set()
+        for t in toks:
+            c = self.phrase_cues.get(t.i)
+            if c is not None and not self.tok_in_quote(t):
+                out.append(c)
+                covered.update(range(c.start, c.end))
+        for t in toks:
+            if t.i in covered or self.tok_in_quote(t):
+                continue
+            entry = self.comp.cue_at(self.doc, t, self.has_tags)
+            if entry is not None:
+                out.append(Cue(t.i, t.i + 1, entry))
+        return sorted(out, key=lambda c: c.start)
+
+    # ---------------------------------------------------------------- speakers
+    def speaker_from_mention(self, idx: int, mention_tokens: tuple[int, int] | None = None) -> dict[str, Any]:
+        m = self.mentions[idx]
+        s, e = self.char(m)
+        if mention_tokens is not None:
+            s = self.doc[mention_tokens[0]].idx
+            last = self.doc[mention_tokens[1] - 1]
+            e = last.idx + len(last.text)
+        return {
+            "mention": (s, e),
+            "mention_index": idx,
+            "name": m.canonical_name,
+            "canonical_id": m.canonical_id,
+            "label": m.label.value,
+            "title": self.title_for(m),
+        }
+
+    def title_for(self, m: Mention) -> str | None:
+        key = m.canonical_id or m.canonical_name
+        if m.attrs.get("title"):
+            return str(m.attrs["title"])
+        for o in self.mentions:
+            if (o.canonical_id or o.canonical_name) == key and o.attrs.get("title"):
+                return str(o.attrs["title"])
+        return None
+
+    def resolve_pronoun(self, tok: Token) -> dict[str, Any] | None:
+        word = tok.lower_
+        gender = PERSONAL.get(word)
+        want = PEOPLE if word in PERSONAL else ORGS if word == "it" else (*PEOPLE, *ORGS)
+        for i in range(len(self.mentions) - 1, -1, -1):
+            m = self.mentions[i]
+            if m.end > tok.i or m.label not in want:
+                continue
+            s, _ = self.char(m)
+            if self.in_quote(s) and m.label in PEOPLE:
+                continue
+            g = m.attrs.get("gender")
+            if gender and g and g != gender:
+                continue
+            if word == "they" and m.label in PEOPLE:
+                continue
+            sp = self.speaker_from_mention(i)
+            sp["mention"] = (tok.idx, tok.idx + len(tok.text))
+            return sp
+        return {"mention": (tok.idx, tok.idx + len(tok.text)), "mention_index": None, "name": None,
+                "canonical_id": None, "label": None, "title": None}
+
+    def resolve_nominal(self, start: int, end: int, head: str) -> dict[str, Any]:
+        """“the company” -> the nearest preceding mention whose label the head can refer to."""
+        labels = [Label(x) for x in self.comp.nominals.get(head, [])]
+        title = self.comp.titles.get(head)
+        span_chars = (self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1].text))
+        for i in range(len(self.mentions) - 1, -1, -1):
+            m = self.mentions[i]
+            if m.end > start:
+                continue
+            ok = m.label in labels
+            if title is not None and m.label in PEOPLE:
+                t = (self.title_for(m) or "").lower()
+                ok = head in t
+            if ok:
+                sp = self.speaker_from_mention(i)
+                sp["mention"] = span_chars
+                return sp
+        return {"mention": span_chars, "mention_index": None, "name": None, "canonical_id": None, "label": None,
+                "title": None}
+
+    def speaker_span_at(self, i: int, lo: int, hi: int, direction: int) -> dict[str, Any] | None:
+        """A speaker starting (direction=+1) or ending (direction=-1) at token i."""
+        doc = self.doc
+        if not (lo <= i < hi):
+            return None
+        tok = doc[i]
+        if self.tok_in_quote(tok):
+            return None
+        # an entity mention
+        idx = self.tok_mention.get(i)
+        if idx is not None:
+            m = self.mentions[idx]
+            if m.label in SPEAKER_LABELS:
+                return self.speaker_from_mention(idx)
+        if tok.lower_ in PERSONAL or tok.lower_ in PLURAL_OR_ORG:
+            return self.resolve_pronoun(tok)
+        # "a spokesperson for Huawei", "a Huawei spokesperson", anonymous sources, "the company"
+        if direction > 0:
+            res = self.nominal_forward(i, hi)
+        else:
+            res = self.nominal_backward(i, lo)
+        if res is not None:
+            return res
+        # an unknown capitalised name
+        if tok.text[:1].isupper() and tok.is_alpha and tok.text not in self.comp.stop:
+            j0, j1 = i, i + 1
+            if direction > 0:
+                while j1 < hi and doc[j1].text[:1].isupper() and doc[j1].is_alpha and j1 - j0 < 4:
+                    j1 += 1
+            else:
+                while j0 - 1 >= lo and doc[j0 - 1].text[:1].isupper() and doc[j0 - 1].is_alpha and j1 - j0 < 4 \
+                        and doc[j0 - 1].text not in self.comp.stop:
+                    j0 -= 1
+            s, e = doc[j0].idx, doc[j1 - 1].idx + len(doc[j1 - 1].text)
+            return {"mention": (s, e), "mention_index": None, "name": self.text[s:e], "canonical_id": None,
+                    "label": None, "title": None}
+        return None
+
+    def _anon_at(self, i: int, forward: bool) -> tuple[int, int] | None:
+        words = [t.lower_ for t in self.doc]
+        for phrase in self.comp.anon:
+            n = len(phrase)
+            s = i if forward else i - n + 1
+            if s < 0 or s + n > len(words):
+                continue
+            if words[s : s + n] == phrase:
+                # grow over a number or determiner before ("two people familiar with ...")
+                if s > 0 and (self.doc[s - 1].like_num or self.doc[s - 1].lower_ in {"several", "some", "three", "two"}):
+                    s -= 1
+                return s, s + n
+        return None
+
+    def nominal_forward(self, i: int, hi: int) -> dict[str, Any] | None:
+        doc = self.doc
+        anon = self._anon_at(i, True)
+        if anon is not None:
+            s, e = anon
+            return self._anon_speaker(s, e)
+        if doc[i].lower_ in {"a", "an", "the"} and i + 1 < hi:
+            j = i + 1
+            # "a spokesperson for Huawei", "a Huawei spokesperson", "the company"
+            while j < hi and j - i < 5 and not doc[j].is_punct:
+                head = doc[j].lower_
+                two = f"{doc[j].lower_} {doc[j + 1].lower_}" if j + 1 < hi else ""
+                if two in self.comp.titles or head in self.comp.titles:
+                    end = j + (2 if two in self.comp.titles else 1)
+                    return self._role_speaker(i, end, hi, doc[j:end].text)
+                if head in self.comp.nominals or two in self.comp.nominals:
+                    key = two if two in self.comp.nominals else head
+                    end = j + (2 if two in self.comp.nominals else 1)
+                    if doc[i].lower_ == "the":
+                        return self.resolve_nominal(i, end, key)
+                    return None
+                j += 1
+        return None
+
+    def nominal_backward(self, i: int, lo: int) -> dict[str, Any] | None:
+        doc = self.doc
+        anon = self._anon_at(i, False)
+        if anon is not None:
+            return self._anon_speaker(*anon)
+        # walk back to a determiner: "the company", "a Huawei spokesperson", "a spokesperson for Huawei"
+        j = i
+        while j >= lo and i - j < 6 and not doc[j].is_punct:
+            if doc[j].lower_ in {"a", "an", "the"}:
+                return self.nominal_forward(j, i + 1)
+            j -= 1
+        return None
+
+    def _anon_speaker(self, s: int, e: int) -> dict[str, Any]:
+        cs, ce = self.doc[s].idx, self.doc[e - 1].idx + len(self.doc[e - 1].text)
+        return {"mention": (cs, ce), "mention_index": None, "name": None, "canonical_id": None, "label": None,
+                "title": None, "anonymous": True}
+
+    def _role_speaker(self, start: int, title_end: int, hi: int, title: str) -> dict[str, Any]:
+        """“a spokesperson for Huawei” -> speaker Huawei with title spokesperson."""
+        doc = self.doc
+        org_idx = None
+        end = title_end
+        if end < hi and doc[end].lower_ in {"for", "at", "of", "with"} and end + 1 < hi:
+            k = end + 1
+            if doc[k].lower_ == "the" and k + 1 < hi:
+                k += 1
+            org_idx = self.tok_mention.get(k)
+            if org_idx is not None:
+                end = self.mentions[org_idx].end
+        if org_idx is None:
+            for t in range(start, title_end):
+                if t in self.tok_mention:
+                    org_idx = self.tok_mention[t]
+        cs, ce = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+        if org_idx is not None:
+            sp = self.speaker_from_mention(org_idx)
+            sp["mention"] = (cs, ce)
+            sp["title"] = title
+            return sp
+        return {"mention": (cs, ce), "mention_index": None, "name": None, "canonical_id": None, "label": None,
+                "title": title}
+
+    def speaker_before_cue(self, cue: Cue, lo: int) -> dict[str, Any] | None:
+        """Subject to the left of the cue: “X said”, “X, the minister, said”, “X also told”."""
+        doc = self.doc
+        i = cue.start - 1
+        while i >= lo:
+            t = doc[i]
+            if t.lower_ in _SKIP_BETWEEN or (self.has_tags and t.pos_ in ("ADV", "AUX", "PART")):
+                i -= 1
+                continue
+            if t.text == "," and i - 1 >= lo:
+                # skip an appositive “, the U.S. commerce secretary,” back to the name
+                j = i - 1
+                while j >= lo and doc[j].text != "," and i - j < 14:
+                    j -= 1
+                if j >= lo and doc[j].text == "," and j - 1 >= lo:
+                    res = self.speaker_span_at(j - 1, lo, cue.start, -1)
+                    if res is not None:
+                        return res
+                    i = j - 1
+                    continue
+                return None
+            break
+        if i < lo:
+            return None
+        # the speaker ends at token i; prefer the mention that ends here
+        idx = self.mention_at_end.get(i + 1) if i + 1 not in self.mention_at_end else self.mention_at_end[i + 1]
+        if idx is not None and self.mentions[idx].label in SPEAKER_LABELS:
+            return self.speaker_from_mention(idx)
+        return self.speaker_span_at(i, lo, cue.start, -1)
+
+    def speaker_after_cue(self, cue: Cue, hi: int) -> dict[str, Any] | None:
+        """“said X”, “said Commerce Secretary X”, “added the company”."""
+        i = cue.end
+        doc = self.doc
+        while i < hi and (doc[i].lower_ in {"on", "tuesday", "monday", "wednesday", "thursday", "friday", "saturday",
+                                            "sunday", "also", "then", "later"}):
+            i += 1
+        if i >= hi:
+            return None
+        # skip a title before the name: "said U.S. Trade Representative X"
+        idx = self.tok_mention.get(i)
+        if idx is None:
+            j = i
+            while j < hi and j - i < 6 and (doc[j].text[:1].isupper() or doc[j].text in {"of", "."}) \
+                    and self.tok_mention.get(j) is None:
+                j += 1
+            if j < hi and self.tok_mention.get(j) is not None and j > i:
+                m = self.mentions[self.tok_mention[j]]
+                if m.label in PEOPLE:
+                    return self.speaker_from_mention(self.tok_mention[j])
+        return self.speaker_span_at(i, i, hi, +1)
+
+    # ---------------------------------------------------------------- attribution finders
+    def _clause_after(self, seg: Segment) -> list[Token]:
+        """Tokens after the closing mark up to the end of its sentence or the next opening mark."""
+        pe = self.para_of(seg.start)[1]
+        nxt = min([s.open_start for s in self.segs if s.open_start >= seg.close_end] + [pe, len(self.text)])
+        toks = self.toks_between(seg.close_end, nxt)
+        out = []
+        for t in toks:
+            if t.text in {".", "!", "?", ";"} and t.idx >= seg.close_end:
+                break
+            out.append(t)
+        return out
+
+    def _clause_before(self, seg: Segment) -> list[Token]:
+        """Tokens from the start of the sentence (or the previous closing mark) to the opening mark."""
+        ps = self.para_of(seg.open_start)[0]
+        prev = max([s.close_end for s in self.segs if s.close_end <= seg.open_start] + [ps])
+        toks = self.toks_between(prev, seg.open_start)
+        # cut at the last sentence end before the mark
+        cut = 0
+        for k, t in enumerate(toks):
+            if t.text in {".", "!", "?"} and k < len(toks) - 1:
+                cut = k + 1
+        return toks[cut:]
+
+    def after(self, seg: Segment, k: int) -> tuple[Any, ...] | None:
+        toks = self._clause_after(seg)
+        if not toks:
+            return None
+        # only a short attribution clause: “…,” X said / said X / X, the minister, added
+        cues = [c for c in self.cue_in(toks[:14]) if c.start - toks[0].i <= 10 and not self.is_via(c)]
+        if not cues:
+            return None
+        cue = cues[0]
+        lo, hi = toks[0].i, toks[-1].i + 1
+        sp = self.speaker_before_cue(cue, lo) or self.speaker_after_cue(cue, hi)
+        if sp is None and self.parse_enabled:
+            sp = self.parse_subject(cue)
+        if sp is None and cue.entry.pos != "PHRASE":
+            return None
+        channel, via = self.channel_via(lo, hi, cue)
+        return "direct:post", 0.95, self.cue_chars(cue), sp, channel, via
+
+    def dash(self, seg: Segment, k: int) -> tuple[Any, ...] | None:
+        rest = self.text[seg.close_end : seg.close_end + 4]
+        m = re.match(r"\s*([-–—―]{1,2})\s*", rest)
+        if not m:
+            return None
+        dash_start = seg.close_end + m.start(1)
+        dash_end = seg.close_end + m.end(1)
+        toks = self.toks_between(dash_end, self.para_of(seg.start)[1])
+        toks = [t for t in toks if not t.is_space]
+        if not toks:
+            return None
+        # a name or title right after the dash, to the line end
+        hi = toks[0].i
+        while hi < len(self.doc) and self.doc[hi].text not in {"\n", "."} and "\n" not in self.doc[hi].text \
+                and hi - toks[0].i < 12:
+            hi += 1
+        sp = None
+        for t in range(toks[0].i, hi):
+            idx = self.tok_mention.get(t)
+            if idx is not None and self.mentions[idx].label in SPEAKER_LABELS:
+                sp = self.speaker_from_mention(idx)
+                break
+        if sp is None:
+            sp = self.speaker_span_at(toks[0].i, toks[0].i, hi, +1)
+        if sp is None:
+            return None
+        # only when the dash clause is an attribution, not a continuing sentence (“…” — and then)
+        if toks[0].text[:1].islower() and toks[0].lower_ not in {"a", "an", "the"}:
+            return None
+        return "direct:dash", 0.85, (dash_start, dash_end), sp, None, None
+
+    def before(self, seg: Segment, k: int) -> tuple[Any, ...] | None:
+        toks = self._clause_before(seg)
+        if not toks:
+            return None
+        lo, hi = toks[0].i, toks[-1].i + 1
+        cues = self.cue_in(toks)
+        # the cue must be close to the mark: “X said: “…”” / “X told CNBC, “…””
+        cues = [c for c in cues if hi - c.end <= 6 and not self.is_via(c) and self.only_recipient(c.end, hi)]
+        if cues:
+            cue = cues[-1]
+            sp = None
+            if cue.entry.lemma == "according to":
+                sp = self.speaker_span_at(cue.end, cue.end, hi, +1)
+            if sp is None:
+                sp = self.speaker_before_cue(cue, lo) or self.speaker_after_cue(cue, hi)
+            if sp is None and self.parse_enabled:
+                sp = self.parse_subject(cue)
+            if sp is None and cue.entry.lemma not in ("according to",):
+                return None
+            channel, via = self.channel_via(lo, hi, cue)
+            return "direct:pre", 0.9, self.cue_chars(cue), sp, channel, via
+        # “X: “…”” (a colon right after a speaker) — PolNeAR's colon cue
+        last = self.doc[hi - 1]
+        if last.text == ":" and hi - 2 >= lo:
+            sp = self.speaker_span_at(hi - 2, lo, hi - 1, -1)
+            if sp is not None and sp.get("label") in {lab.value for lab in SPEAKER_LABELS}:
+                return "direct:colon", 0.75, (last.idx, last.idx + 1), sp, None, None
+        return None
+
+    def colon_paragraph(self, seg: Segment, k: int) -> tuple[Any, ...] | None:
+        """“In a statement, the ministry said:” then the quote as the next paragraph."""
+        pi = self.para_index(seg.open_start)
+        if pi == 0 or pi >= len(self.paras) or self.paras[pi][0] != seg.open_start:
+            return None
+        ps, pe = self.paras[pi - 1]
+        if not self.text[ps:pe].rstrip().endswith(":"):
+            return None
+        toks = self.toks_between(ps, pe)
+        cut = 0
+        for j, t in enumerate(toks[:-1]):
+            if t.text in {".", "!", "?"}:
+                cut = j + 1
+        toks = toks[cut:]
+        if not toks:
+            return None
+        lo, hi = toks[0].i, toks[-1].i + 1
+        cues = self.cue_in(toks)
+        if not cues:
+            return None
+        cue = cues[-1]
+        sp = self.speaker_before_cue(cue, lo) or self.speaker_after_cue(cue, hi)
+        if sp is None and self.parse_enabled:
+            sp = self.parse_subject(cue)
+        channel, via = self.channel_via(lo, hi, cue)
+        return "direct:colon-paragraph", 0.85, self.cue_chars(cue), sp, channel, via
+
+    def next_sentence(self, seg: Segment, k: int) -> tuple[Any, ...] | None:
+        """“…” The warning came from Whitfield, who …"""
+        after = self.text[seg.close_end : seg.close_end + 200]
+        m = re.match(r"\s*(?:The|Those|These|That|This) (?:warning|remarks?|comments?|words|message|statement|"
+                     r"criticism|assessment|threat|pledge)s? (?:came|come|was|were) (?:from) ", after)
+        if not m:
+            return None
+        start = seg.close_end + m.end()
+        tok = self.tok_at(start)
+        if tok is None:
+            return None
+        sp = self.speaker_span_at(tok.i, tok.i, min(len(self.doc), tok.i + 8), +1)
+        if sp is None:
+            return None
+        cue_s = seg.close_end + m.start() + after[m.start() :].find("came") if "came" in after[: m.end()] else None
+        cue = (cue_s, cue_s + 4) if cue_s is not None and cue_s >= seg.close_end else None
+        return "direct:next-sentence", 0.7, cue, sp, None, None
+
+    @staticmethod
+    def is_via(cue: Cue) -> bool:
+        """“as reported by X” names the outlet an article cites, not a speaker."""
+        return cue.entry.kind == "source" and cue.entry.lemma != "according to"
+
+    def only_recipient(self, lo: int, hi: int) -> bool:
+        """Between a cue and an opening mark only a recipient and punctuation may stand
+        (“told CNBC: “…”” / “said, “…””); anything else makes the quote part of a paraphrase."""
+        toks = [t for t in self.doc[lo:hi] if not t.is_space]
+        if not toks or toks[-1].text in {":", ",", "—", "–", "-"}:
+            return True
+        for t in toks:
+            idx = self.tok_mention.get(t.i)
+            if idx is not None and self.mentions[idx].label is Label.MEDIA:
+                continue
+            if t.lower_ in {"reporters", "journalists", "him", "her", "them", "me", "us", "on", "monday", "tuesday",
+                            "wednesday", "thursday", "friday", "saturday", "sunday", "simply", "only", "again"}:
+                continue
+            return False
+        return True
+
+    def cue_chars(self, cue: Cue) -> tuple[int, int]:
+        a, b = self.doc[cue.start], self.doc[cue.end - 1]
+        return a.idx, b.idx + len(b.text)
+
+    # ---------------------------------------------------------------- channel and via
+    def channel_via(self, lo: int, hi: int, cue: Cue | None) -> tuple[str | None, str | None]:
+        doc = self.doc
+        sent_lo, sent_hi = lo, hi
+        if cue is not None:
+            sent = doc[cue.start].sent
+            sent_lo, sent_hi = min(lo, sent.start), max(hi, sent.end)
+        channel = cue.entry.channel if cue is not None else None
+        via = None
+        toks = [t for t in doc[sent_lo:sent_hi] if not self.tok_in_quote(t)]
+        for t in toks:
+            i = t.i
+            low = t.lower_
+            # told CNBC / telling Reuters / said in an interview with Bloomberg
+            if low in {"told", "telling", "tells", "tell"} and i + 1 < len(doc):
+                idx = self.tok_mention.get(i + 1)
+                if idx is not None and self.mentions[idx].label is Label.MEDIA:
+                    channel = self.mentions[idx].canonical_name if False else self.span_text(self.mentions[idx])
+            if low in {"in", "at", "during", "on"} and i + 1 < len(doc):
+                j = i + 1
+                det = doc[j].lower_ if j < len(doc) else ""
+                if det in {"a", "an", "the", "his", "her", "its", "their"}:
+                    j += 1
+                for ch in self.comp.channels:
+                    words = [x.lower_ for x in doc[j : j + len(ch)]]
+                    if words == ch:
+                        # "in an interview with Bloomberg" -> Bloomberg
+                        after = j + len(ch)
+                        if after + 1 < len(doc) and doc[after].lower_ in {"with", "on", "to"}:
+                            idx = self.tok_mention.get(after + 1)
+                            if idx is not None and self.mentions[idx].label is Label.MEDIA:
+                                channel = self.span_text(self.mentions[idx])
+                                break
+                        phrase = " ".join(x.text for x in doc[j : j + len(ch)])
+                        article = "an" if phrase[:1].lower() in "aeiou" else "a"
+                        channel = "the interview" if det == "the" and ch == ["interview"] else f"{article} {phrase}"
+                        break
+                if low == "on" and doc[j - 1].lower_ == "on" and doc[i + 1].text in {"X", "Twitter", "LinkedIn",
+                                                                                  "Weibo", "WeChat", "Facebook"}:
+                    channel = doc[i + 1].text
+            if low == "according" and i + 2 < len(doc) and doc[i + 1].lower_ == "to":
+                idx = self.tok_mention.get(i + 2)
+                if idx is not None and self.mentions[idx].label is Label.MEDIA:
+                    via = self.span_text(self.mentions[idx])
+            if low == "reported" and i >= 1 and doc[i - 1].lower_ == "as" and i + 2 < len(doc) and doc[i + 1].lower_ == "by":
+                idx = self.tok_mention.get(i + 2)
+                if idx is not None and self.mentions[idx].label is Label.MEDIA:
+                    via = self.span_text(self.mentions[idx])
+        return channel, via
+
+    def span_text(self, m: Mention) -> str:
+        s, e = self.char(m)
+        return self.text[s:e]
+
+    # ---------------------------------------------------------------- parse (only where it pays)
+    def parsed(self, sent: Span) -> Doc | None:
+        """The dependency parse of one sentence, computed on demand and cached."""
+        if not self.comp.parse_enabled or self.comp.parser is None:
+            return None
+        if sent.start in self._parsed:
+            return self._parsed[sent.start]
+        if self.doc.has_annotation("DEP"):
+            self._parsed[sent.start] = self.doc
+            return self.doc
+        sub = sent.as_doc()
+        try:
+            sub = self.comp.parser(sub)
+        except Exception:
+            return None
+        self._parsed[sent.start] = sub
+        return sub
+
+    def parse_tok(self, t: Token) -> Token | None:
+        sent = t.sent
+        sub = self.parsed(sent)
+        if sub is None:
+            return None
+        return sub[t.i] if sub is self.doc else sub[t.i - sent.start]
+
+    def doc_tok(self, pt: Token, sent: Span) -> Token:
+        return self.doc[pt.i] if pt.doc is self.doc else self.doc[sent.start + pt.i]
+
+    def parse_subject(self, cue: Cue) -> dict[str, Any] | None:
+        t = self.doc[cue.start]
+        sent = t.sent
+        pt = self.parse_tok(t)
+        if pt is None:
+            return None
+        head = pt
+        for _ in range(3):
+            subj = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subj:
+                st = self.doc_tok(subj[0], sent)
+                # the best mention inside the subject phrase: the one containing its head word
+                idx = self.tok_mention.get(st.i)
+                if idx is None:
+                    l, r = self.doc_tok(subj[0].left_edge, sent).i, self.doc_tok(subj[0].right_edge, sent).i
+                    cands = [k for k in range(l, r + 1) if k in self.tok_mention]
+                    idx = self.tok_mention[cands[0]] if cands else None
+                if idx is not None and self.mentions[idx].label in SPEAKER_LABELS:
+                    return self.speaker_from_mention(idx)
+                return self.speaker_span_at(st.i, sent.start, sent.end, +1 if st.lower_ in {"a", "an", "the"} else -1) \
+                    or self.speaker_span_at(self.doc_tok(subj[0].left_edge, sent).i, sent.start, sent.end, +1)
+            if head.dep_ in ("advcl", "xcomp", "conj", "ccomp", "parataxis") and head.head is not head:
+                head = head.head
+                continue
+            break
+        return None
+
+    # ---------------------------------------------------------------- reported speech
+    def indirect_in(self, sent: Span, used_cues: set[int]) -> list[Found]:
+        doc = self.doc
+        out: list[Found] = []
+        cues = [c for c in self.cue_in(sent) if c.start not in used_cues]
+        for cue in cues:
+            e = cue.entry
+            if not e.allows_indirect or e.kind == "belief" and not self.comp.belief:
+                continue
+            f = self._indirect_for(sent, cue)
+            if f is not None:
+                out.append(f)
+        # keep one attribution per clause: the first cue that found one
+        out.sort(key=lambda f: f.start)
+        kept: list[Found] = []
+        for f in out:
+            if any(f.start < g.end and g.start < f.end for g in kept):
+                continue
+            kept.append(f)
+        _ = doc
+        return kept
+
+    def _trim_end(self, toks: list[Token]) -> list[Token]:
+        """Cut a reported clause before trailing “, according to X” / “, as reported by X” / “, X said”."""
+        marks = {'"', "”", "’", "'", "»", "“"}
+        for k, t in enumerate(toks):
+            if t.text == "," and k + 1 < len(toks):
+                k2 = k + 1
+                while k2 < len(toks) - 1 and toks[k2].text in marks:
+                    k2 += 1
+                nxt = toks[k2].lower_
+                two = " ".join(x.lower_ for x in toks[k2 : k2 + 2])
+                keep = toks[:k2] if k2 > k + 1 else toks[:k]
+                if two in {"according to", "as reported", "as first", "citing a", "citing people", "sources said"}:
+                    return keep
+                if nxt in {"he", "she", "they", "it"} and k2 + 1 < len(toks) and self.comp.single.get(toks[k2 + 1].lower_):
+                    return keep
+                if nxt in {"said", "says"}:
+                    return keep
+        while toks and (toks[-1].is_punct and toks[-1].text not in {'"', "”", "’", "'", "»"} or toks[-1].is_space):
+            toks = toks[:-1]
+        return toks
+
+    def _indirect_for(self, sent: Span, cue: Cue) -> Found | None:
+        doc = self.doc
+        s_lo, s_hi = sent.start, sent.end
+        after = [t for t in doc[cue.end : s_hi]]
+        before = [t for t in doc[s_lo : cue.start]]
+        # according to X, CLAUSE  /  CLAUSE, according to X
+        if cue.entry.lemma == "according to":
+            sp = self.speaker_span_at(cue.end, cue.end, s_hi, +1)
+            if sp is None:
+                return None
+            # where does X end? at the next comma
+            k = cue.end
+            while k < s_hi and doc[k].text != ",":
+                k += 1
+            if before and any(not t.is_punct for t in before):
+                content = self._trim_end([t for t in before if True])
+                if content and content[-1].text == ",":
+                    content = content[:-1]
+            else:
+                content = self._trim_end([t for t in doc[k + 1 : s_hi]])
+            if sp.get("label") == Label.MEDIA.value:
+                # the outlet is a via for the article's attribution, not a speaker, when another cue is here
+                others = [c for c in self.cue_in(sent) if c.start != cue.start and c.entry.kind != "source"]
+                if others:
+                    return None
+            return self._make_indirect(content, cue, sp, "indirect:according-to", 0.7, sent)
+        # CUE (object)? that CLAUSE
+        j = 0
+        while j < len(after) and j < 8 and after[j].lower_ not in _CLAUSE_START and after[j].text not in {".", ";"} \
+                and not self.tok_in_quote(after[j]):
+            j += 1
+        sp = None
+        if j < len(after) and after[j].lower_ == "that" and (j == 0 or all(not t.is_punct or t.text == "," for t in after[:j])):
+            content = self._trim_end(after[j:])
+            sp = self.speaker_before_cue(cue, s_lo) or self.subject_of_sentence(cue, s_lo) or self.parse_subject(cue)
+            if sp is not None and content:
+                return self._make_indirect(content, cue, sp, "indirect:that", 0.8, sent)
+        # CLAUSE, SPEAKER CUE.   /   CLAUSE, CUE SPEAKER.
+        tail = [t for t in doc[cue.end : s_hi] if not t.is_punct and not t.is_space]
+        if not [t for t in tail if t.lower_ not in _SKIP_BETWEEN and t.lower_ not in {"on", "reporters"}
+                and not (t.i in self.tok_mention and self.mentions[self.tok_mention[t.i]].label is Label.MEDIA)] \
+                or self._speaker_ends_sentence(cue, s_hi):
+            comma = None
+            for t in reversed(before):
+                if t.text == ",":
+                    comma = t.i
+                    break
+            if comma is not None and comma > s_lo:
+                sp = self.speaker_before_cue(cue, comma + 1) or self.speaker_after_cue(cue, s_hi)
+                content = self._trim_end(list(doc[s_lo:comma]))
+                while content and content[0].is_space:
+                    content = content[1:]
+                if sp is not None and content and len(content) >= 4:
+                    return self._make_indirect(content, cue, sp, "indirect:post", 0.75, sent)
+        # SPEAKER said (that-less) CLAUSE: “the ministry said it would ...”
+        if cue.entry.pos == "VERB" and cue.end < s_hi:
+            nxt = doc[cue.end]
+            ok = nxt.lower_ in _SUBJECT_WORDS or (nxt.i in self.tok_mention and nxt.text[:1].isupper())
+            if self.comp.parse_enabled:
+                pt = self.parse_tok(doc[cue.start])
+                if pt is not None:
+                    ccomp = [c for c in pt.children if c.dep_ == "ccomp" and c.i > pt.i]
+                    if ccomp:
+                        c = ccomp[0]
+                        left = self.doc_tok(c.left_edge, sent).i
+                        right = self.doc_tok(c.right_edge, sent).i
+                        content = self._trim_end(list(doc[left : right + 1]))
+                        sp = self.speaker_before_cue(cue, s_lo) or self.parse_subject(cue) \
+                            or self.subject_of_sentence(cue, s_lo)
+                        if sp is not None and content and len(content) >= 3:
+                            return self._make_indirect(content, cue, sp, "indirect:parse", 0.75, sent)
+                    ok = False
+            if ok:
+                sp = self.speaker_before_cue(cue, s_lo)
+                if sp is None and doc[cue.start].lower_.endswith("ing"):
+                    sp = self.subject_of_sentence(cue, s_lo)
+                content = self._trim_end(list(doc[cue.end : s_hi]))
+                if sp is not None and content and len(content) >= 4:
+                    return self._make_indirect(content, cue, sp, "indirect:clause", 0.65, sent)
+        return None
+
+    def _speaker_ends_sentence(self, cue: Cue, s_hi: int) -> bool:
+        """“…, said Commerce Secretary X.”: after the cue only a speaker remains."""
+        sp = self.speaker_after_cue(cue, s_hi)
+        if sp is None:
+            return False
+        end = sp["mention"][1]
+        rest = self.text[end : self.doc[s_hi - 1].idx + len(self.doc[s_hi - 1].text)]
+        return not re.sub(r"[\W_]+", "", rest.split(",")[0] if rest.startswith(",") else rest) or bool(
+            re.match(r"^\s*[.!?]?\s*$", rest))
+
+    def subject_of_sentence(self, cue: Cue, s_lo: int) -> dict[str, Any] | None:
+        """For participial cues (“…, telling CNBC that …”): the nearest person or organisation to the left."""
+        for i in range(cue.start - 1, s_lo - 1, -1):
+            idx = self.tok_mention.get(i)
+            if idx is not None and self.mentions[idx].label in SPEAKER_LABELS and not self.tok_in_quote(self.doc[i]):
+                return self.speaker_from_mention(idx)
+            if self.doc[i].lower_ in PERSONAL or self.doc[i].lower_ in {"they"}:
+                return self.resolve_pronoun(self.doc[i])
+        return None
+
+    def _make_indirect(self, content: list[Token], cue: Cue, sp: dict[str, Any], rule: str, score: float,
+                       sent: Span) -> Found | None:
+        if not content:
+            return None
+        s = content[0].idx
+        e = content[-1].idx + len(content[-1].text)
+        if s >= e:
+            return None
+        # a quote opened inside the clause closes with it: take the closing mark in (`positions,"`)
+        for seg in self.segs:
+            if s <= seg.open_start < e < seg.close_end and seg.close_end - e <= 2:
+                e = seg.close_end
+        # content must not include the cue or the speaker
+        c0, c1 = self.cue_chars(cue)
+        if s <= c0 < e:
+            return None
+        ms, me = sp["mention"]
+        if s <= ms < e:
+            return None
+        channel, via = self.channel_via(sent.start, sent.end, cue)
+        return Found(s, e, "indirect", rule, score, (c0, c1), sp, channel, via)
 
 
 @Language.factory(
@@ -24,4 +1052,6 @@ class TradeQuotes:
 )
 def make_trade_quotes(nlp: Language, name: str, rules_dirs: list[str], belief_cues: bool, max_scare_words: int,
                       float_paragraphs: int) -> TradeQuotes:
-    return TradeQuotes(nlp, name)
+    """spaCy factory of the quote stage; expects `trade_entities` before it."""
+    return TradeQuotes(nlp, name, rules_dirs=rules_dirs, belief_cues=belief_cues, max_scare_words=max_scare_words,
+                       float_paragraphs=float_paragraphs)

@@ -1,0 +1,1 @@
+"""Evaluation: gold loading, metrics, the PolNeAR reader, the baseline guard."""
