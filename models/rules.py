@@ -207,3 +207,9 @@ class PatternLexicon(BaseModel):
         description="'the company' -> labels it can refer back to, e.g. company: [COMPANY]"
     )
     channel_nouns: list[str] = Field(description="where words are said: statement, interview, briefing, post")
+    family_first_surnames: list[str] = Field(
+        default_factory=list, description="family names written first (Liang Wenhao, Kim Jung-kwan): the surname is the first word"
+    )
+    generic_org_words: list[str] = Field(
+        default_factory=list, description="single words the statistical NER mistakes for organisations (Commerce)"
+    )

@@ -102,6 +102,8 @@ class TradeEntities:
         self.media_heads = set(self.lex.media_heads)
         self.chip_nouns = {w.lower() for w in self.lex.chip_nouns}
         self.stop = set(self.lex.name_stopwords)
+        self.generic_org_words = self.agency_heads | self.company_heads | self.media_heads | set(self.lex.generic_org_words)
+        self.family_first = frozenset(self.lex.family_first_surnames)
         self.surnames: dict[str, str] = {}
         for le in self.packs.entries.values():
             sur = getattr(le.entry, "surname", None)
@@ -239,7 +241,10 @@ class TradeEntities:
             span = _trim_span(ent)
             if span is None or (len(span) == 1 and span.text in self.stop):
                 continue
-            known = self.by_form.get(span.text.lower())
+            if len(span) == 1 and ent.label_ == "ORG" and span.text in self.generic_org_words:
+                continue
+            # datelines (“WASHINGTON, Jan 15 -”) and headlines are all capitals: no lookup by lower case there
+            known = self.by_form.get(span.text.lower()) if not span.text.isupper() or len(span.text) <= 5 else None
             if known is not None and ent.label_ in {"ORG", "GPE", "NORP", "LOC", "PERSON", "PRODUCT", "FAC", "LAW"}:
                 m = self._from_entry(known, span.start, span.end, "model", f"model:{ent.label_}", 0.6, span.text)
                 out.append(m)
@@ -276,7 +281,7 @@ class TradeEntities:
         for idx, m in enumerate(mentions):
             if m.label not in (Label.PERSON, Label.OFFICIAL) or m.method == "coref":
                 continue
-            sur = self.surnames.get(m.canonical_id or "") or _surname(m.canonical_name)
+            sur = self.surnames.get(m.canonical_id or "") or _surname(m.canonical_name, self.family_first)
             if not sur:
                 continue
             key = tuple(sur.split())
@@ -446,9 +451,14 @@ def _clean_org(text: str) -> str:
     return _clean_name(text)
 
 
-def _surname(name: str) -> str | None:
+def _surname(name: str, family_first: set[str] | frozenset[str] = frozenset()) -> str | None:
+    """The family name of a full name: the last word, or the first for family-first names (Liang Wenhao)."""
     words = [w for w in name.split() if w not in {"Jr.", "Jr", "Sr.", "III", "II"}]
-    return words[-1] if len(words) >= 2 else None
+    if len(words) < 2:
+        return None
+    if len(words) == 2 and words[0] in family_first and words[1] not in family_first:
+        return words[0]
+    return words[-1]
 
 
 def _find_token_seq(doc: Doc, words: Iterable[str]) -> list[int]:

@@ -48,6 +48,9 @@ _SKIP_BETWEEN = {"also", "later", "further", "then", "previously", "earlier", "a
                  "meanwhile", "been", "is", "was", "were", "are", "had", "did", "does", "do", "not", "n't", "never",
                  "subsequently", "first", "in", "an", "a", "the", "interview", "statement"}
 _CLAUSE_START = {"that"}
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'/-]{2,40},\s+(?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]+)?\s*(?:\([A-Za-z ]+\))?\s*[-–—]+\s*")
+_CLAUSE_BREAKS = {"and", "but", "or", "while", "which", "who", "that", "because", "after", "before", "when", "as",
+                  "if", "although", "though", "where", "so"}
 _SUBJECT_WORDS = {"he", "she", "it", "they", "we", "i", "you", "the", "this", "these", "those", "china", "beijing"}
 
 
@@ -632,8 +635,14 @@ class _Context:
             return None
         cue = cues[0]
         lo, hi = toks[0].i, toks[-1].i + 1
+        between = [t.lower_ for t in self.doc[lo : cue.start]]
+        # “…”, and several associations said … : the cue belongs to another clause
+        if any(w in _CLAUSE_BREAKS for w in between):
+            return None
+        if TradeQuotes._words(self.text[seg.start : seg.end]) <= self.comp.max_scare and len(between) > 5:
+            return None
         sp = self.speaker_before_cue(cue, lo) or self.speaker_after_cue(cue, hi)
-        if sp is None and self.parse_enabled:
+        if sp is None and self.comp.parse_enabled:
             sp = self.parse_subject(cue)
         if sp is None and cue.entry.pos != "PHRASE":
             return None
@@ -686,7 +695,7 @@ class _Context:
                 sp = self.speaker_span_at(cue.end, cue.end, hi, +1)
             if sp is None:
                 sp = self.speaker_before_cue(cue, lo) or self.speaker_after_cue(cue, hi)
-            if sp is None and self.parse_enabled:
+            if sp is None and self.comp.parse_enabled:
                 sp = self.parse_subject(cue)
             if sp is None and cue.entry.lemma not in ("according to",):
                 return None
@@ -722,7 +731,7 @@ class _Context:
             return None
         cue = cues[-1]
         sp = self.speaker_before_cue(cue, lo) or self.speaker_after_cue(cue, hi)
-        if sp is None and self.parse_enabled:
+        if sp is None and self.comp.parse_enabled:
             sp = self.parse_subject(cue)
         channel, via = self.channel_via(lo, hi, cue)
         return "direct:colon-paragraph", 0.85, self.cue_chars(cue), sp, channel, via
@@ -972,8 +981,7 @@ class _Context:
             if comma is not None and comma > s_lo:
                 sp = self.speaker_before_cue(cue, comma + 1) or self.speaker_after_cue(cue, s_hi)
                 content = self._trim_end(list(doc[s_lo:comma]))
-                while content and content[0].is_space:
-                    content = content[1:]
+                content = self._skip_dateline(content)
                 if sp is not None and content and len(content) >= 4:
                     return self._make_indirect(content, cue, sp, "indirect:post", 0.75, sent)
         # SPEAKER said (that-less) CLAUSE: “the ministry said it would ...”
@@ -1002,6 +1010,19 @@ class _Context:
                 if sp is not None and content and len(content) >= 4:
                     return self._make_indirect(content, cue, sp, "indirect:clause", 0.65, sent)
         return None
+
+    def _skip_dateline(self, toks: list[Token]) -> list[Token]:
+        """Drop leading white space and a wire dateline (“WASHINGTON, Feb 11 (Reuters) -”)."""
+        while toks and toks[0].is_space:
+            toks = toks[1:]
+        if not toks:
+            return toks
+        head = self.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+        m = _DATELINE.match(head)
+        if m:
+            cut = toks[0].idx + m.end()
+            toks = [t for t in toks if t.idx >= cut]
+        return toks
 
     def _speaker_ends_sentence(self, cue: Cue, s_hi: int) -> bool:
         """“…, said Commerce Secretary X.”: after the cue only a speaker remains."""
