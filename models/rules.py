@@ -210,6 +210,9 @@ class PatternLexicon(BaseModel):
     family_first_surnames: list[str] = Field(
         default_factory=list, description="family names written first (Liang Wenhao, Kim Jung-kwan): the surname is the first word"
     )
+    ambiguous_surnames: list[str] = Field(
+        default_factory=list, description="surnames too common to name a pack person on their own (Smith, Ross)"
+    )
     generic_org_words: list[str] = Field(
         default_factory=list, description="single words the statistical NER mistakes for organisations (Commerce)"
     )

@@ -105,7 +105,8 @@ def _do_extract(
         sys.stderr.write(json.dumps({"event": "summary", **summary.as_dict()}) + "\n")
     elif not quiet:
         codes = ", ".join(f"{k}×{v}" for k, v in summary.error_codes.items())
-        err.print(summary.line() + (f" ({codes}; see {summary.errors_file})" if codes else ""))
+        # plain write: the summary line is grepped by scripts, so rich must not wrap it
+        sys.stderr.write(summary.line() + (f" ({codes}; see {summary.errors_file})" if codes else "") + "\n")
     return summary.exit_code
 
 
@@ -282,12 +283,19 @@ def rules_test(
     text: Annotated[str, typer.Argument(help="Text to run the entity stage on.")],
     model: ModelOpt = "none",
     rules: RulesOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the matches as JSON lines.")] = False,
 ) -> None:
     """Show the entity mentions found in TEXT, with the rule that found each."""
     from pipeline import extract as api_extract
 
     rec = api_extract([text], model=model, rules_dirs=rules or [])[0]
+    if as_json:
+        for e in rec.entities:
+            out.print_json(e.model_dump_json(exclude={"provenance": {"score"}}))
+        return
     table = Table("text", "label", "canonical_id", "method", "rule", "attrs")
+    for col in table.columns:
+        col.overflow = "fold"
     for e in rec.entities:
         table.add_row(e.text, e.label.value, e.canonical_id or "-", e.provenance.method.value, e.provenance.rule,
                       json.dumps(e.attrs, ensure_ascii=False) if e.attrs else "")

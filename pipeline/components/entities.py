@@ -105,10 +105,20 @@ class TradeEntities:
         self.generic_org_words = self.agency_heads | self.company_heads | self.media_heads | set(self.lex.generic_org_words)
         self.family_first = frozenset(self.lex.family_first_surnames)
         self.surnames: dict[str, str] = {}
+        by_surname: dict[str, list[LoadedEntry]] = {}
         for le in self.packs.entries.values():
             sur = getattr(le.entry, "surname", None)
             if sur:
                 self.surnames[le.entry.id] = sur
+                by_surname.setdefault(sur, []).append(le)
+        # a surname alone ("Biden's rules") names a pack person when no other entry shares it and it is no common word
+        ambiguous = set(self.lex.ambiguous_surnames) | self.family_first | self.stop
+        self.pack_surnames: dict[str, LoadedEntry] = {
+            sur: les[0]
+            for sur, les in by_surname.items()
+            if len(les) == 1 and " " not in sur and sur not in ambiguous and sur.lower() not in self.by_form
+            and les[0].label is Label.OFFICIAL and len(sur) >= 2
+        }
 
     # ------------------------------------------------------------------ pipeline entry point
     def __call__(self, doc: Doc) -> Doc:
@@ -142,6 +152,9 @@ class TradeEntities:
         self, le: LoadedEntry, start: int, end: int, method: str, rule: str, score: float, surface: str
     ) -> Mention:
         attrs = {k: v for k, v in le.entry.model_dump(exclude_none=True).items() if k not in _NOT_ATTRS and v != []}
+        # attrs.title is the title the text gives; the pack's title is kept apart
+        if "title" in attrs:
+            attrs["pack_title"] = attrs.pop("title")
         kind = self.forms_kind.get((le.entry.id, surface))
         if kind:
             attrs["form"] = kind
@@ -188,6 +201,22 @@ class TradeEntities:
                 if j - e == 1 and (e + 1 < n and doc[e + 1].text in {"'s", "’s"}) and False:
                     continue
                 out.append(Mention(e, j, label, None, name, "pattern", "pattern:titled-person", 0.8, {}))
+        # 1b. appositive titles: "Dana Whitfield, the U.S. commerce under secretary," / "Lena Kowalczyk, an analyst at"
+        for s, e in titles:
+            k = s - 1
+            while k >= 0 and s - k <= 4 and doc[k].text != "," and (doc[k].lower_ in {"the", "a", "an"}
+                                                                   or doc[k].text[:1].isupper() or k in claimed):
+                k -= 1
+            if k < 2 or doc[k].text != ",":
+                continue
+            j = k
+            while j - 1 >= 0 and k - j < 3 and self._is_name_token(doc[j - 1]) and (j - 1) not in claimed:
+                j -= 1
+            if k - j >= 2:
+                te = self._title_entry(doc, s, e)
+                label = Label.OFFICIAL if te is not None and te.official else Label.PERSON
+                out.append(Mention(j, k, label, None, _clean_name(doc[j:k].text), "pattern", "pattern:appositive-person",
+                                   0.75, {}))
         # 2. organisations with typical heads or legal suffixes: "Caldera Metals Corp", "Ministry of Commerce"
         i = 0
         while i < n:
@@ -287,6 +316,20 @@ class TradeEntities:
             key = tuple(sur.split())
             if len(m.canonical_name.split()) >= 2:
                 people.setdefault(key, idx)
+        # a surname alone that only one pack official has (“Biden's rules”), unless the article names another
+        for i, tok in enumerate(doc):
+            le = self.pack_surnames.get(tok.text)
+            if le is None or (tok.text,) in people:
+                continue
+            idx_at = next((k for k, m in enumerate(mentions) if m.start <= i < m.end), None)
+            if idx_at is not None and not (mentions[idx_at].method == "model" and mentions[idx_at].length == 1):
+                continue
+            m = self._from_entry(le, i, i + 1, "rule", f"surname:{le.origin}", 0.7, tok.text)
+            if idx_at is not None:
+                mentions[idx_at] = m
+            else:
+                added.append(m)
+                claimed.add(i)
         # a one-word person mention that is a known surname becomes a coref of the full mention
         for idx, m in enumerate(mentions):
             key = (doc[m.start : m.end].text,)

@@ -573,10 +573,29 @@ class _Context:
         if i < lo:
             return None
         # the speaker ends at token i; prefer the mention that ends here
-        idx = self.mention_at_end.get(i + 1) if i + 1 not in self.mention_at_end else self.mention_at_end[i + 1]
+        idx = self.mention_at_end.get(i + 1)
         if idx is not None and self.mentions[idx].label in SPEAKER_LABELS:
-            return self.speaker_from_mention(idx)
+            role = self._role_before(self.mentions[idx].start, lo)
+            return role if role is not None else self.speaker_from_mention(idx)
         return self.speaker_span_at(i, lo, cue.start, -1)
+
+    def _role_before(self, start: int, lo: int) -> dict[str, Any] | None:
+        """“a spokesperson for [Huawei]”: the role phrase that ends with the organisation at `start`."""
+        doc = self.doc
+        k = start - 1
+        if k >= lo and doc[k].lower_ == "the":
+            k -= 1
+        if k < lo or doc[k].lower_ not in {"for", "at", "of", "with"}:
+            return None
+        j = k - 1
+        while j >= lo and k - j <= 4 and doc[j].lower_ not in {"a", "an", "the"}:
+            j -= 1
+        if j < lo or doc[j].lower_ not in {"a", "an", "the"}:
+            return None
+        title = doc[j + 1 : k].text
+        if title.lower() not in self.comp.titles:
+            return None
+        return self._role_speaker(j, k, start + 8, title)
 
     def speaker_after_cue(self, cue: Cue, hi: int) -> dict[str, Any] | None:
         """“said X”, “said Commerce Secretary X”, “added the company”."""
@@ -776,6 +795,11 @@ class _Context:
         return True
 
     def cue_chars(self, cue: Cue) -> tuple[int, int]:
+        """The cue as written: the reporting verb of a phrase cue (“told reporters” -> “told”)."""
+        if cue.entry.pos == "PHRASE" and cue.entry.lemma != "according to":
+            for t in self.doc[cue.start : cue.end]:
+                if t.lower_ in self.comp.single:
+                    return t.idx, t.idx + len(t.text)
         a, b = self.doc[cue.start], self.doc[cue.end - 1]
         return a.idx, b.idx + len(b.text)
 

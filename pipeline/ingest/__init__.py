@@ -16,7 +16,7 @@ from pipeline.settings import Settings
 
 __all__ = ["Article", "Item", "expand_inputs", "iter_inputs", "read_path", "text_doc_id", "format_of"]
 
-SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+SUFFIXES = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl",
             ".csv": "csv", ".html": "html", ".htm": "html"}
 
 

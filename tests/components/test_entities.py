@@ -1,0 +1,120 @@
+"""Entity stage: rule packs, patterns for unknown names, titles, in-article resolution."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SEED, need_shared, record_of
+
+# (text, [(mention text, label, canonical_id or None)]) — rules only, no model
+CASES = [
+    ("Nvidia resumed H20 sales to China.", [("Nvidia", "COMPANY", "company:nvidia"), ("H20", "CHIP", "chip:nvidia-h20"),
+                                            ("China", "COUNTRY", "country:cn")]),
+    ("NVIDIA's H20s and AMD's MI308 chips.", [("NVIDIA", "COMPANY", "company:nvidia"), ("H20s", "CHIP", "chip:nvidia-h20"),
+                                              ("AMD", "COMPANY", "company:amd"), ("MI308", "CHIP", "chip:amd-mi308")]),
+    ("U.S.-China talks on U.S.-made chips.", [("U.S.", "COUNTRY", "country:us"), ("China", "COUNTRY", "country:cn"),
+                                              ("U.S.", "COUNTRY", "country:us")]),
+    ("Rare earth elements (REE) such as lanthanum. REE prices rose.",
+     [("Rare earth elements", "MATERIAL", "material:rare-earth-elements"), ("REE", "MATERIAL", "material:rare-earth-elements"),
+      ("lanthanum", "MATERIAL", "material:lanthanum"), ("REE", "MATERIAL", "material:rare-earth-elements")]),
+    ("Trade Minister Kenji Arakawa said Arakawa would go.",
+     [("Kenji Arakawa", "OFFICIAL", None), ("Arakawa", "OFFICIAL", None)]),
+    ("Shares of Caldera Metals Corp rose. Caldera said it would expand.",
+     [("Caldera Metals Corp", "COMPANY", None), ("Caldera", "COMPANY", None)]),
+    ("The Bureau of Industry and Security added firms to the Entity List.",
+     [("Bureau of Industry and Security", "AGENCY", "agency:bis"), ("Entity List", "POLICY", "policy:entity-list")]),
+    ("Beijing and Brussels criticised the Section 301 tariffs, Reuters said.",
+     [("Beijing", "COUNTRY", "country:cn"), ("Brussels", "COUNTRY", "country:eu"),
+      ("Section 301 tariffs", "POLICY", "policy:section-301"), ("Reuters", "MEDIA", "media:reuters")]),
+    ("Vice Premier Liang Wenhao met Liang's counterpart.", [("Liang Wenhao", "OFFICIAL", None), ("Liang", "OFFICIAL", None)]),
+    ("It said its new B40Z chip would ship.", [("B40Z", "CHIP", None)]),
+    ("Biden's rule and Xi's visit.", [("Biden", "OFFICIAL", "official:joe-biden"), ("Xi", "OFFICIAL", "official:xi-jinping")]),
+    ("The pronoun us and the word china are not entities.", []),
+    ("Gallium and germanium exports fell.", [("Gallium", "MATERIAL", "material:gallium"),
+                                            ("germanium", "MATERIAL", "material:germanium")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES)
+def test_rules_only_mentions(rules_nlp, text, expected):
+    rec = record_of(rules_nlp, text)
+    got = [(e.text, e.label.value, e.canonical_id) for e in rec.entities]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text, name, title",
+    [
+        ("U.S. Commerce Secretary Howard Lutnick said so.", "Howard Lutnick", "U.S. Commerce Secretary"),
+        ("Congresswoman Raja Krishnamoorthi objected.", "Raja Krishnamoorthi", "Congresswoman"),
+        ("Dana Whitfield, the U.S. commerce under secretary, spoke.", "Dana Whitfield", "U.S. commerce under secretary"),
+    ],
+)
+def test_titles_are_read_from_the_text(rules_nlp, text, name, title):
+    rec = record_of(rules_nlp, text)
+    (person,) = [e for e in rec.entities if e.text == name]
+    assert person.attrs["title"] == title
+    assert person.label.value == "OFFICIAL"
+
+
+def test_later_surname_links_to_the_full_mention(rules_nlp):
+    rec = record_of(rules_nlp, "Commerce Secretary Howard Lutnick spoke. Later, Lutnick left.")
+    full, later = [e for e in rec.entities if "Lutnick" in e.text]
+    assert later.canonical_id == full.canonical_id == "official:howard-lutnick"
+    assert later.provenance.method.value == "coref" and later.attrs["antecedent"] == full.id
+    assert later.attrs["title"] == "Commerce Secretary"
+
+
+def test_provenance_names_pack_file_and_line(rules_nlp):
+    rec = record_of(rules_nlp, "Nvidia grew.")
+    assert rec.entities[0].provenance.rule == "company.jsonl:1"
+    assert rec.entities[0].provenance.method.value == "rule"
+
+
+# The seed article's entities, written by hand (start offset, text, label, canonical_id).
+# Choices: demonyms ("Chinese", "Sino", "American") are COUNTRY; "Trump administration" is an AGENCY;
+# "Biden" alone is OFFICIAL official:joe-biden; titles are attrs, not part of the span.
+SEED_ENTITIES = [
+    ("NVIDIA", "COMPANY", "company:nvidia"), ("H20", "CHIP", "chip:nvidia-h20"),
+    ("Rare Earth Element", "MATERIAL", "material:rare-earth-elements"),
+    ("Rare earth elements", "MATERIAL", "material:rare-earth-elements"), ("NVIDIA", "COMPANY", "company:nvidia"),
+    ("China", "COUNTRY", "country:cn"), ("Chinese", "COUNTRY", "country:cn"), ("H20", "CHIP", "chip:nvidia-h20"),
+    ("China", "COUNTRY", "country:cn"), ("U.S.", "COUNTRY", "country:us"),
+    ("Howard Lutnick", "OFFICIAL", "official:howard-lutnick"), ("NVIDIA", "COMPANY", "company:nvidia"),
+    ("H20", "CHIP", "chip:nvidia-h20"), ("rare earth element", "MATERIAL", "material:rare-earth-elements"),
+    ("U.S.", "COUNTRY", "country:us"), ("China", "COUNTRY", "country:cn"), ("Reuters", "MEDIA", "media:reuters"),
+    ("AMD", "COMPANY", "company:amd"), ("MI308", "CHIP", "chip:amd-mi308"), ("China", "COUNTRY", "country:cn"),
+    ("Rare earth elements", "MATERIAL", "material:rare-earth-elements"), ("REE", "MATERIAL", "material:rare-earth-elements"),
+    ("lanthanum", "MATERIAL", "material:lanthanum"), ("cerium", "MATERIAL", "material:cerium"),
+    ("China", "COUNTRY", "country:cn"), ("Sino", "COUNTRY", "country:cn"), ("American", "COUNTRY", "country:us"),
+    ("Raja Krishnamoorthi", "OFFICIAL", "official:raja-krishnamoorthi"), ("Reuters", "MEDIA", "media:reuters"),
+    ("Lutnick", "OFFICIAL", "official:howard-lutnick"), ("CNBC", "MEDIA", "media:cnbc"), ("China", "COUNTRY", "country:cn"),
+    ("NVIDIA", "COMPANY", "company:nvidia"), ("Lutnick", "OFFICIAL", "official:howard-lutnick"),
+    ("NVIDIA", "COMPANY", "company:nvidia"), ("Chinese", "COUNTRY", "country:cn"), ("U.S.", "COUNTRY", "country:us"),
+    ("U.S.", "COUNTRY", "country:us"), ("Trump administration", "AGENCY", "agency:trump-administration"),
+    ("Biden", "OFFICIAL", "official:joe-biden"), ("Bloomberg", "MEDIA", "media:bloomberg-news"),
+    ("Trump administration", "AGENCY", "agency:trump-administration"), ("Thailand", "COUNTRY", "country:th"),
+    ("Malaysia", "COUNTRY", "country:my"), ("Malaysia", "COUNTRY", "country:my"), ("U.S.", "COUNTRY", "country:us"),
+    ("TechCrunch", "MEDIA", "media:techcrunch"), ("NVIDIA", "COMPANY", "company:nvidia"),
+]
+
+
+def _seed_check(nlp):
+    text = need_shared(SEED).read_text(encoding="utf-8")
+    rec = record_of(nlp, text)
+    assert [(e.text, e.label.value, e.canonical_id) for e in rec.entities] == SEED_ENTITIES
+    titles = {e.text: e.attrs.get("title") for e in rec.entities if e.label.value == "OFFICIAL"}
+    assert titles["Howard Lutnick"] == titles["Lutnick"] == "U.S. Commerce Secretary"
+    assert titles["Raja Krishnamoorthi"] == "Congresswoman"
+    assert all(rec.text[e.start : e.end] == e.text for e in rec.entities)
+
+
+@pytest.mark.shared
+def test_seed_entities_rules_only(rules_nlp):
+    _seed_check(rules_nlp)
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_seed_entities_with_model(model_nlp):
+    _seed_check(model_nlp)
