@@ -13,8 +13,8 @@ from models.records import (
     QuoteKind,
     QuoteProvenance,
     Source,
-    Speaker,
     Span,
+    Speaker,
 )
 
 __all__ = [
@@ -30,6 +30,6 @@ __all__ = [
     "QuoteKind",
     "QuoteProvenance",
     "Source",
-    "Speaker",
     "Span",
+    "Speaker",
 ]

@@ -32,7 +32,8 @@ class GoldEntity(GoldSpan):
     label: Label
     canonical_id: str | None = Field(description="pack id, or null for an entity the packs do not know")
     group: str | None = Field(
-        None, description="same-entity key for mentions without a pack id (e.g. 'caldera-metals'); defaults to canonical_id"
+        None,
+        description="same-entity key for mentions without a pack id (e.g. 'caldera-metals'); defaults to canonical_id",
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 SCHEMA_VERSION = "1"
 
 
-class Label(str, Enum):
+class Label(StrEnum):
     """Entity labels of the record format."""
 
     COMPANY = "COMPANY"
@@ -24,7 +24,7 @@ class Label(str, Enum):
     POLICY = "POLICY"
 
 
-class QuoteKind(str, Enum):
+class QuoteKind(StrEnum):
     """How the quoted content is marked in the text."""
 
     direct = "direct"
@@ -33,7 +33,7 @@ class QuoteKind(str, Enum):
     indirect = "indirect"
 
 
-class EntityMethod(str, Enum):
+class EntityMethod(StrEnum):
     rule = "rule"
     pattern = "pattern"
     model = "model"
@@ -122,7 +122,7 @@ class PipelineInfo(_Model):
 class ArticleRecord(_Model):
     """One article: the line `tradex extract` writes."""
 
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: Literal["1"] = "1"
     doc_id: str
     source: Source
     text: str

@@ -74,7 +74,6 @@ class CompanyEntry(_Entry):
     sector: str | None = None
 
 
-
 class ChipEntry(_Entry):
     vendor: str
     family: str | None = None
@@ -95,7 +94,6 @@ class OfficialEntry(_Entry):
     term: str | None = None
     surname: str | None = None
     gender: Literal["m", "f"] | None = None
-
 
 
 class PersonEntry(_Entry):
@@ -128,18 +126,15 @@ class AgencyEntry(_Entry):
     parent: str | None = None
 
 
-
 class MediaEntry(_Entry):
     country: Iso2 | None = None
     kind: str | None = None
-
 
 
 class PolicyEntry(_Entry):
     jurisdiction: Iso2 | None = None
     year: int | None = None
     kind: str | None = None
-
 
 
 ENTRY_MODELS: dict[Label, type[_Entry]] = {
@@ -202,13 +197,16 @@ class PatternLexicon(BaseModel):
     media_heads: list[str] = Field(description="words that make an organisation a news outlet")
     chip_nouns: list[str] = Field(description="nouns after a model number that make it a chip")
     name_stopwords: list[str] = Field(description="capitalised words that never start a name (The, But, On ...)")
-    anonymous_sources: list[str] = Field(description="phrases naming an unnamed source (people familiar with the matter)")
+    anonymous_sources: list[str] = Field(
+        description="phrases naming an unnamed source (people familiar with the matter)"
+    )
     nominal_heads: dict[str, list[Label]] = Field(
         description="'the company' -> labels it can refer back to, e.g. company: [COMPANY]"
     )
     channel_nouns: list[str] = Field(description="where words are said: statement, interview, briefing, post")
     family_first_surnames: list[str] = Field(
-        default_factory=list, description="family names written first (Liang Wenhao, Kim Jung-kwan): the surname is the first word"
+        default_factory=list,
+        description="family names written first (Liang Wenhao, Kim Jung-kwan): the surname is the first word",
     )
     ambiguous_surnames: list[str] = Field(
         default_factory=list, description="surnames too common to name a pack person on their own (Smith, Ross)"

@@ -13,7 +13,7 @@ from typing import Any
 
 from models.records import ArticleRecord
 
-__all__ = ["extract", "__version__"]
+__all__ = ["__version__", "extract"]
 __version__ = "0.1.0"
 
 

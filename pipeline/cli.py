@@ -29,7 +29,9 @@ err = Console(stderr=True)
 out = Console()
 
 ModelOpt = Annotated[str | None, typer.Option("--model", help="spaCy pipeline to load, or 'none' for rules only.")]
-WorkersOpt = Annotated[int | None, typer.Option("--workers", "-w", help="Worker processes (partitions run in parallel).")]
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", "-w", help="Worker processes (partitions run in parallel).")
+]
 BatchOpt = Annotated[int | None, typer.Option("--batch-size", help="Documents per nlp.pipe batch.")]
 PartOpt = Annotated[int | None, typer.Option("--partition-size", help="Documents per output partition.")]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML file with settings (a [tradex] table).")]
@@ -42,7 +44,9 @@ ResumeOpt = Annotated[bool, typer.Option("--resume", help="Reuse partitions a pr
 FormatOpt = Annotated[str | None, typer.Option("--format", help="Input format: auto, txt, jsonl, csv, html.")]
 MaxCharsOpt = Annotated[int | None, typer.Option("--max-chars", help="Longer articles become TX105 errors.")]
 BackendOpt = Annotated[str | None, typer.Option("--backend", help="local (processes) or dask.")]
-SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster).")]
+SchedulerOpt = Annotated[
+    str | None, typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster).")
+]
 
 
 def _settings(config: Path | None = None, **overrides: Any) -> Settings:
@@ -58,7 +62,9 @@ def _progress_runner(quiet: bool, json_log: bool, total: int | None) -> tuple[An
     if json_log:
 
         def log(done: int, words: int, parts: int) -> None:
-            sys.stderr.write(json.dumps({"event": "partition", "articles": done, "words": words, "partitions": parts}) + "\n")
+            sys.stderr.write(
+                json.dumps({"event": "partition", "articles": done, "words": words, "partitions": parts}) + "\n"
+            )
 
         return None, log
     if quiet or not sys.stderr.isatty():
@@ -120,7 +126,9 @@ def _run(inputs: list[str], output: Path, settings: Settings, resume: bool, upda
 
 @app.command()
 def extract(
-    inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin (txt, jsonl, csv, html, .gz).")],
+    inputs: Annotated[
+        list[str], typer.Argument(help="Files, folders, globs, or - for stdin (txt, jsonl, csv, html, .gz).")
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Records JSONL file to write.")] = Path(
         "output/records.jsonl"
     ),
@@ -143,8 +151,16 @@ def extract(
     Exit status: 0 all inputs became records, 1 some inputs are in the errors file, 2 usage error.
     """
     settings = _settings(
-        config, model=model, workers=workers, batch_size=batch_size, partition_size=partition_size,
-        rules_dirs=rules, input_format=input_format, max_chars=max_chars, backend=backend, scheduler=scheduler,
+        config,
+        model=model,
+        workers=workers,
+        batch_size=batch_size,
+        partition_size=partition_size,
+        rules_dirs=rules,
+        input_format=input_format,
+        max_chars=max_chars,
+        backend=backend,
+        scheduler=scheduler,
     )
     raise typer.Exit(_do_extract(inputs, output, settings, resume=resume, quiet=quiet, json_log=json_log))
 
@@ -178,8 +194,16 @@ def run(
             err.print(f"[red]TX300 unknown stage(s) {unknown}; choose from {list(STAGES)}[/red]")
             raise typer.Exit(2)
     settings = _settings(
-        config, model=model, workers=workers, batch_size=batch_size, partition_size=partition_size,
-        rules_dirs=rules, input_format=input_format, max_chars=max_chars, stages=stage_list, backend=backend,
+        config,
+        model=model,
+        workers=workers,
+        batch_size=batch_size,
+        partition_size=partition_size,
+        rules_dirs=rules,
+        input_format=input_format,
+        max_chars=max_chars,
+        stages=stage_list,
+        backend=backend,
         scheduler=scheduler,
     )
     output.mkdir(parents=True, exist_ok=True)
@@ -249,7 +273,9 @@ def rules_validate(
 ) -> None:
     """Validate the packs (file:line:field for every problem); exit 1 when any is wrong."""
     packs = _load_packs(dirs)
-    out.print(f"OK: {len(packs.entries)} entries, {len(packs.cues)} cues, {len(packs.titles)} titles, rules {packs.version}")
+    out.print(
+        f"OK: {len(packs.entries)} entries, {len(packs.cues)} cues, {len(packs.titles)} titles, rules {packs.version}"
+    )
 
 
 @rules_app.command("list")
@@ -268,7 +294,9 @@ def rules_list(
 
 
 @rules_app.command("show")
-def rules_show(entry_id: Annotated[str, typer.Argument(help="Entry id, e.g. company:nvidia")], rules: RulesOpt = None) -> None:
+def rules_show(
+    entry_id: Annotated[str, typer.Argument(help="Entry id, e.g. company:nvidia")], rules: RulesOpt = None
+) -> None:
     """Show one entry with where it is defined."""
     packs = _load_packs(rules)
     le = packs.entries.get(entry_id)
@@ -297,8 +325,14 @@ def rules_test(
     for col in table.columns:
         col.overflow = "fold"
     for e in rec.entities:
-        table.add_row(e.text, e.label.value, e.canonical_id or "-", e.provenance.method.value, e.provenance.rule,
-                      json.dumps(e.attrs, ensure_ascii=False) if e.attrs else "")
+        table.add_row(
+            e.text,
+            e.label.value,
+            e.canonical_id or "-",
+            e.provenance.method.value,
+            e.provenance.rule,
+            json.dumps(e.attrs, ensure_ascii=False) if e.attrs else "",
+        )
     out.print(table)
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     """`TX1xx` input problems, `TX2xx` processing problems, `TX3xx` usage/config problems."""
 
     UNREADABLE = "TX100"

@@ -6,6 +6,7 @@ import importlib.metadata
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex
 
 import pipeline.components  # noqa: F401  (registers the trade_* factories)
@@ -14,12 +15,17 @@ from pipeline.errors import ErrorCode, TradexError
 from pipeline.settings import Settings
 
 
-
 def _split_us_hyphen(nlp: Language) -> None:
     """Make `U.S.-China` and `U.S.-made` three tokens so `U.S.` can match (spaCy glues them)."""
-    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Z]\.)[-–—](?=[A-Za-z])", r"(?<=[a-z0-9])[—–](?=[“\"‘'])",
-               r"(?<=[”\"’'])[—–](?=[a-zA-Z])"]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+    infixes = [
+        *(nlp.Defaults.infixes or []),
+        r"(?<=[A-Z]\.)[-–—](?=[A-Za-z])",
+        r"(?<=[a-z0-9])[—–](?=[“\"‘'])",
+        r"(?<=[”\"’'])[—–](?=[a-zA-Z])",
+    ]
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 def load_base(settings: Settings) -> Language:
@@ -49,7 +55,9 @@ def build_nlp(settings: Settings) -> Language:
     # Rulers go first so that adding phrase patterns tokenizes only (spaCy #4119, #12079).
     ruler_cfg = {"spans_key": RULES_KEY, "annotate_ents": False, "overwrite": False, "validate": False}
     r1 = nlp.add_pipe("span_ruler", name=RULER_EXACT, first=True, config={**ruler_cfg, "phrase_matcher_attr": "ORTH"})
-    r2 = nlp.add_pipe("span_ruler", name=RULER_LOWER, after=RULER_EXACT, config={**ruler_cfg, "phrase_matcher_attr": "LOWER"})
+    r2 = nlp.add_pipe(
+        "span_ruler", name=RULER_LOWER, after=RULER_EXACT, config={**ruler_cfg, "phrase_matcher_attr": "LOWER"}
+    )
     with nlp.select_pipes(enable=[RULER_EXACT]):
         r1.add_patterns(exact)  # type: ignore[attr-defined]
     with nlp.select_pipes(enable=[RULER_LOWER]):
@@ -59,10 +67,15 @@ def build_nlp(settings: Settings) -> Language:
         "trade_entities",
         config={"rules_dirs": [str(p) for p in settings.rules_dirs], "use_model_ner": use_ner},
     )
-    nlp.add_pipe("trade_quotes", config={"rules_dirs": [str(p) for p in settings.rules_dirs],
-                                         "belief_cues": settings.quotes.belief_cues,
-                                         "max_scare_words": settings.quotes.max_scare_words,
-                                         "float_paragraphs": settings.quotes.float_paragraphs})
+    nlp.add_pipe(
+        "trade_quotes",
+        config={
+            "rules_dirs": [str(p) for p in settings.rules_dirs],
+            "belief_cues": settings.quotes.belief_cues,
+            "max_scare_words": settings.quotes.max_scare_words,
+            "float_paragraphs": settings.quotes.float_paragraphs,
+        },
+    )
     return nlp
 
 

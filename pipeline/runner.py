@@ -73,7 +73,9 @@ class Processor:
 
             self.nlp = build_nlp(self.settings)
             packs = cached_packs(tuple(str(p) for p in self.settings.rules_dirs))
-            self.info = PipelineInfo(version=package_version(), rules_version=packs.version, model=model_version(self.nlp))
+            self.info = PipelineInfo(
+                version=package_version(), rules_version=packs.version, model=model_version(self.nlp)
+            )
         return self.nlp, self.info
 
     def process(self, items: list[Item]) -> tuple[list[str], list[str]]:
@@ -167,14 +169,18 @@ def _part_names(part_dir: Path, index: int) -> tuple[Path, Path, Path]:
     return base.with_suffix(".jsonl"), base.with_suffix(".errors.jsonl"), base.with_suffix(".done")
 
 
-def _run_partition(proc: Processor, part_dir: Path, index: int, items: list[Item], fingerprint: str) -> tuple[int, int, int, int]:
+def _run_partition(
+    proc: Processor, part_dir: Path, index: int, items: list[Item], fingerprint: str
+) -> tuple[int, int, int, int]:
     recs, errs = proc.process(items)
     rec_path, err_path, done = _part_names(part_dir, index)
     _atomic_write(rec_path, recs)
     _atomic_write(err_path, errs)
     words = sum(len(it.text.split()) for it in items if isinstance(it, Article))
     # the marker is written last: a partition without it is redone on resume
-    _atomic_write(done, [json.dumps({"fingerprint": fingerprint, "records": len(recs), "errors": len(errs), "words": words})])
+    _atomic_write(
+        done, [json.dumps({"fingerprint": fingerprint, "records": len(recs), "errors": len(errs), "words": words})]
+    )
     return index, len(recs), len(errs), words
 
 
@@ -268,7 +274,10 @@ def run_extract(
     else:
         ctx = get_context("spawn")
         with ProcessPoolExecutor(
-            max_workers=settings.workers, mp_context=ctx, initializer=_init_worker, initargs=(settings.model_dump_json(),)
+            max_workers=settings.workers,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(settings.model_dump_json(),),
         ) as pool:
             pending: set[Future[tuple[int, int, int, int]]] = set()
             for index, items in enumerate(stream):

@@ -26,14 +26,27 @@ def test_extract_bundled_corpus_every_line_is_a_valid_record(tmp_path):
     for line in lines:
         rec = ArticleRecord.model_validate_json(line)
         spans = [*rec.entities, *rec.quotes]
-        spans += [q.cue for q in rec.quotes if q.cue] + [q.speaker.mention for q in rec.quotes if q.speaker and q.speaker.mention]
+        spans += [q.cue for q in rec.quotes if q.cue] + [
+            q.speaker.mention for q in rec.quotes if q.speaker and q.speaker.mention
+        ]
         for s in spans:
             assert rec.text[s.start : s.end] == s.text
         n_spans += len(spans)
     assert n_spans > 1000
     if CONTRACT.exists():
-        chk = subprocess.run([sys.executable, str(CONTRACT), str(out), "--inputs", "46",
-                              "--errors", str(tmp_path / "records.errors.jsonl")], capture_output=True, text=True)
+        chk = subprocess.run(
+            [
+                sys.executable,
+                str(CONTRACT),
+                str(out),
+                "--inputs",
+                "46",
+                "--errors",
+                str(tmp_path / "records.errors.jsonl"),
+            ],
+            capture_output=True,
+            text=True,
+        )
         assert chk.returncode == 0, chk.stdout
 
 
@@ -48,8 +61,12 @@ def test_extract_bundled_corpus_every_line_is_a_valid_record(tmp_path):
     ],
 )
 def test_exit_statuses(tmp_path, args, code):
-    res = runner.invoke(app, [*args, "-o", str(tmp_path / "o" / "records.jsonl")] if args[0] == "extract" else
-                        [*args, "-o", str(tmp_path / "o")])
+    res = runner.invoke(
+        app,
+        [*args, "-o", str(tmp_path / "o" / "records.jsonl")]
+        if args[0] == "extract"
+        else [*args, "-o", str(tmp_path / "o")],
+    )
     assert res.exit_code == code, res.output
 
 
@@ -69,8 +86,11 @@ def test_json_log_emits_a_summary_event(tmp_path):
 
 def test_stdin_input(tmp_path):
     out = tmp_path / "r.jsonl"
-    res = runner.invoke(app, ["extract", "-", "-o", str(out), "--model", "none"],
-                        input='{"id": "s1", "text": "Beijing said it would retaliate."}\n')
+    res = runner.invoke(
+        app,
+        ["extract", "-", "-o", str(out), "--model", "none"],
+        input='{"id": "s1", "text": "Beijing said it would retaliate."}\n',
+    )
     assert res.exit_code == 0, res.output
     rec = ArticleRecord.model_validate_json(out.read_text(encoding="utf-8"))
     assert rec.doc_id == "s1" and rec.source.path == "-#L1"
@@ -80,7 +100,9 @@ def test_config_file_sets_defaults(tmp_path):
     cfg = tmp_path / "tradex.toml"
     cfg.write_text('[tradex]\nmodel = "none"\nmax_chars = 50\n', encoding="utf-8")
     out = tmp_path / "r.jsonl"
-    res = runner.invoke(app, ["extract", str(SYNTHETIC / "formats" / "brief-001.txt"), "-o", str(out), "--config", str(cfg)])
+    res = runner.invoke(
+        app, ["extract", str(SYNTHETIC / "formats" / "brief-001.txt"), "-o", str(out), "--config", str(cfg)]
+    )
     assert res.exit_code == 1
     assert json.loads((tmp_path / "r.errors.jsonl").read_text())["error_code"] == "TX105"
 

@@ -66,8 +66,13 @@ def test_one_failing_article_does_not_cost_the_batch(tmp_path, monkeypatch):
 
     monkeypatch.setattr(quotes.TradeQuotes, "__call__", flaky)
     src = tmp_path / "in.jsonl"
-    src.write_text("".join(json.dumps({"id": f"a{i}", "text": t}) + "\n" for i, t in
-                           enumerate(["Nvidia said it would comply.", "POISON pill.", "China said no."])), encoding="utf-8")
+    src.write_text(
+        "".join(
+            json.dumps({"id": f"a{i}", "text": t}) + "\n"
+            for i, t in enumerate(["Nvidia said it would comply.", "POISON pill.", "China said no."])
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "out.jsonl"
     s = run_extract([str(src)], out, settings=Settings(model="none"))
     assert (s.records, s.errors) == (2, 1)
@@ -81,8 +86,11 @@ def test_reuters_corpus_gives_514_valid_records(tmp_path):
     out = tmp_path / "records.jsonl"
     s = run_extract([str(REUTERS)], out, settings=Settings(model="none"))
     assert (s.records, s.errors) == (514, 0)
-    res = subprocess.run([sys.executable, str(CONTRACT), str(out), "--errors", str(errors_path_for(out)),
-                          "--inputs", "514"], capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, str(CONTRACT), str(out), "--errors", str(errors_path_for(out)), "--inputs", "514"],
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode == 0, res.stdout
     assert res.stdout.strip().endswith("OK")
 
@@ -102,7 +110,9 @@ def test_corrupted_reuters_copy_loses_nothing(tmp_path):
     out = tmp_path / "records.jsonl"
     s = run_extract([str(src)], out, settings=Settings(model="none", partition_size=8))
     assert s.records + s.errors == 40
-    errs = {json.loads(x)["source"].rsplit("#", 1)[1]: json.loads(x)["error_code"] for x in _lines(errors_path_for(out))}
+    errs = {
+        json.loads(x)["source"].rsplit("#", 1)[1]: json.loads(x)["error_code"] for x in _lines(errors_path_for(out))
+    }
     assert errs["L4"] == "TX103" and errs["L12"] == "TX101" and errs["L16"] in {"TX102", "TX103"}
     # the line with invalid bytes is either repaired (and says so) or a coded error: never lost
     rec8 = [ArticleRecord.model_validate_json(x) for x in _lines(out) if '#L8"' in x]

@@ -56,7 +56,7 @@ def pack_patterns(packs: RulePacks) -> tuple[list[dict[str, Any]], list[dict[str
             target = lower if insensitive else exact
             pat = {"label": le.label.value, "pattern": form.lower() if insensitive else form, "id": e.id}
             target.append(pat)
-            if le.label is Label.CHIP and form[-1:].isdigit() or le.label is Label.CHIP and form[-1:].isupper():
+            if (le.label is Label.CHIP and form[-1:].isdigit()) or (le.label is Label.CHIP and form[-1:].isupper()):
                 exact.append({"label": le.label.value, "pattern": form + "s", "id": e.id})
     return exact, lower
 
@@ -94,7 +94,7 @@ class TradeEntities:
                     self.forms_kind[(le.entry.id, d)] = "metonym"
         self.titles = {t.title.lower(): t for t in self.packs.titles}
         self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.title_matcher.add("TITLE", list(nlp.tokenizer.pipe(sorted(self.titles))))
+        self.title_matcher.add("TITLE", [nlp.make_doc(t) for t in sorted(self.titles)])
         self.max_title_words = max((len(t.split()) for t in self.titles), default=1)
         self.company_heads = set(self.lex.company_heads)
         self.legal = set(self.lex.legal_suffixes)
@@ -102,7 +102,9 @@ class TradeEntities:
         self.media_heads = set(self.lex.media_heads)
         self.chip_nouns = {w.lower() for w in self.lex.chip_nouns}
         self.stop = set(self.lex.name_stopwords)
-        self.generic_org_words = self.agency_heads | self.company_heads | self.media_heads | set(self.lex.generic_org_words)
+        self.generic_org_words = (
+            self.agency_heads | self.company_heads | self.media_heads | set(self.lex.generic_org_words)
+        )
         self.family_first = frozenset(self.lex.family_first_surnames)
         self.surnames: dict[str, str] = {}
         by_surname: dict[str, list[LoadedEntry]] = {}
@@ -116,8 +118,12 @@ class TradeEntities:
         self.pack_surnames: dict[str, LoadedEntry] = {
             sur: les[0]
             for sur, les in by_surname.items()
-            if len(les) == 1 and " " not in sur and sur not in ambiguous and sur.lower() not in self.by_form
-            and les[0].label is Label.OFFICIAL and len(sur) >= 2
+            if len(les) == 1
+            and " " not in sur
+            and sur not in ambiguous
+            and sur.lower() not in self.by_form
+            and les[0].label is Label.OFFICIAL
+            and len(sur) >= 2
         }
 
     # ------------------------------------------------------------------ pipeline entry point
@@ -139,7 +145,7 @@ class TradeEntities:
     # ------------------------------------------------------------------ rules
     def _rule_mentions(self, doc: Doc) -> list[Mention]:
         out: list[Mention] = []
-        group = doc.spans[RULES_KEY] if RULES_KEY in doc.spans else []
+        group = doc.spans.get(RULES_KEY, [])
         for span in group:
             le = self.by_id.get(span.id_)
             if le is None:
@@ -187,25 +193,30 @@ class TradeEntities:
         # 1. titled people: "Trade Minister Jane Doe", "Congresswoman X", "Vice Premier He Lifeng"
         for s, e in titles:
             te = self._title_entry(doc, s, e)
-            if te is None or not doc[e - 1].text[:1].isupper() and not te.official:
-                # lower-case role words ("analyst") before a name are rarely titles of that name
-                pass
             j = e
-            while j < n and j - e < 4 and self._is_name_token(doc[j]) and j not in claimed and doc[j].text not in self.titles:
+            while (
+                j < n
+                and j - e < 4
+                and self._is_name_token(doc[j])
+                and j not in claimed
+                and doc[j].text not in self.titles
+            ):
                 if doc[j].is_sent_start and j != e:
                     break
                 j += 1
-            if j - e >= 1 and (j - e >= 2 or te is not None and doc[j - 1].text[:1].isupper()):
+            if j - e >= 1 and (j - e >= 2 or (te is not None and doc[j - 1].text[:1].isupper())):
                 label = Label.OFFICIAL if te is not None and te.official else Label.PERSON
                 name = _clean_name(doc[e:j].text)
-                if j - e == 1 and (e + 1 < n and doc[e + 1].text in {"'s", "’s"}) and False:
-                    continue
                 out.append(Mention(e, j, label, None, name, "pattern", "pattern:titled-person", 0.8, {}))
         # 1b. appositive titles: "Dana Whitfield, the U.S. commerce under secretary," / "Lena Kowalczyk, an analyst at"
         for s, e in titles:
             k = s - 1
-            while k >= 0 and s - k <= 4 and doc[k].text != "," and (doc[k].lower_ in {"the", "a", "an"}
-                                                                   or doc[k].text[:1].isupper() or k in claimed):
+            while (
+                k >= 0
+                and s - k <= 4
+                and doc[k].text != ","
+                and (doc[k].lower_ in {"the", "a", "an"} or doc[k].text[:1].isupper() or k in claimed)
+            ):
                 k -= 1
             if k < 2 or doc[k].text != ",":
                 continue
@@ -215,8 +226,11 @@ class TradeEntities:
             if k - j >= 2:
                 te = self._title_entry(doc, s, e)
                 label = Label.OFFICIAL if te is not None and te.official else Label.PERSON
-                out.append(Mention(j, k, label, None, _clean_name(doc[j:k].text), "pattern", "pattern:appositive-person",
-                                   0.75, {}))
+                out.append(
+                    Mention(
+                        j, k, label, None, _clean_name(doc[j:k].text), "pattern", "pattern:appositive-person", 0.75, {}
+                    )
+                )
         # 2. organisations with typical heads or legal suffixes: "Caldera Metals Corp", "Ministry of Commerce"
         i = 0
         while i < n:
@@ -225,7 +239,9 @@ class TradeEntities:
                 i += 1
                 continue
             j = i
-            while j < n and j - i < 6 and j not in claimed and (self._is_name_token(doc[j]) or doc[j].text in self.legal):
+            while (
+                j < n and j - i < 6 and j not in claimed and (self._is_name_token(doc[j]) or doc[j].text in self.legal)
+            ):
                 j += 1
             # extend over legal suffixes after the run ("Co., Ltd.")
             while j < n and doc[j].text in self.legal | {",", "&"} and j not in claimed:
@@ -234,19 +250,29 @@ class TradeEntities:
                 j += 1
             run = doc[i:j]
             words = [t.text for t in run]
-            label: Label | None = None
+            org_label: Label | None = None
             last_core = max((k for k, w in enumerate(words) if w not in self.legal and w not in {",", "&"}), default=-1)
-            if last_core >= 1 and words[last_core] in self.company_heads:
-                label = Label.COMPANY
-            elif last_core >= 0 and len(words) > last_core + 1 and last_core >= 0:
-                label = Label.COMPANY
+            has_head = last_core >= 1 and words[last_core] in self.company_heads
+            has_legal_suffix = last_core >= 0 and len(words) > last_core + 1
+            if has_head or has_legal_suffix:
+                org_label = Label.COMPANY
             elif last_core >= 1 and words[last_core] in self.agency_heads:
-                label = Label.AGENCY
-            if label is not None and words[0] not in self.company_heads:
-                end = i + (len(words) if label is Label.COMPANY else last_core + 1)
+                org_label = Label.AGENCY
+            if org_label is not None and words[0] not in self.company_heads:
+                end = i + (len(words) if org_label is Label.COMPANY else last_core + 1)
                 span = doc[i:end]
                 out.append(
-                    Mention(i, end, label, None, _clean_org(span.text), "pattern", f"pattern:{label.value.lower()}-head", 0.75, {})
+                    Mention(
+                        i,
+                        end,
+                        org_label,
+                        None,
+                        _clean_org(span.text),
+                        "pattern",
+                        f"pattern:{org_label.value.lower()}-head",
+                        0.75,
+                        {},
+                    )
                 )
                 i = end
                 continue
@@ -260,7 +286,9 @@ class TradeEntities:
             prev_vendor = vendors.get(i) or (vendors.get(i - 1) if i >= 1 and doc[i - 1].text in {"'s", "’s"} else None)
             if nxt in self.chip_nouns or prev_vendor is not None:
                 attrs = {"vendor": prev_vendor.canonical_id} if prev_vendor is not None else {}
-                out.append(Mention(i, i + 1, Label.CHIP, None, tok.text, "pattern", "pattern:chip-model-number", 0.7, attrs))
+                out.append(
+                    Mention(i, i + 1, Label.CHIP, None, tok.text, "pattern", "pattern:chip-model-number", 0.7, attrs)
+                )
         return out
 
     # ------------------------------------------------------------------ statistical NER
@@ -368,7 +396,9 @@ class TradeEntities:
             if first.text in self.stop or first.is_stop or first.text in self.company_heads:
                 continue
             for i in _find_token_seq(doc, (first.text,)):
-                if i in claimed or (i + 1 < len(doc) and self._is_name_token(doc[i + 1]) and doc[i + 1].text not in {"said"}):
+                if i in claimed or (
+                    i + 1 < len(doc) and self._is_name_token(doc[i + 1]) and doc[i + 1].text not in {"said"}
+                ):
                     continue
                 a = Mention(i, i + 1, m.label, None, "", "coref", "coref:short-form", 0.7)
                 self._make_coref(a, m, idx, "coref:short-form")
@@ -440,10 +470,13 @@ class TradeEntities:
             if (s) in by_end:
                 s = by_end[s].start
                 continue
-            if prev.text in title_end and False:
-                break
-            if s in title_end or (prev.text[:1].isupper() and prev.text not in self.stop and prev.is_alpha
-                                  and not prev.is_sent_start and prev.text.lower() in self._title_words):
+            if s in title_end or (
+                prev.text[:1].isupper()
+                and prev.text not in self.stop
+                and prev.is_alpha
+                and not prev.is_sent_start
+                and prev.text.lower() in self._title_words
+            ):
                 s -= 1
                 continue
             break
@@ -458,7 +491,7 @@ class TradeEntities:
         return words
 
     def _title_after(self, doc: Doc, m: Mention, titles: list[tuple[int, int]]) -> str | None:
-        """"Howard Lutnick, the U.S. commerce secretary," -> "U.S. commerce secretary"."""
+        """ "Howard Lutnick, the U.S. commerce secretary," -> "U.S. commerce secretary"."""
         i = m.end
         if i + 1 >= len(doc) or doc[i].text != ",":
             return None

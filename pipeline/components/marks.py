@@ -116,7 +116,7 @@ def scan_marks(text: str) -> MarkScan:
                 stack = []
                 seg_group = None
             para_idx += 1
-        if mark in ("‘", "’", "'") and (_single_is_apostrophe(text, i) or mark == "'" and not stack):
+        if mark in ("‘", "’", "'") and (_single_is_apostrophe(text, i) or (mark == "'" and not stack)):
             continue
         if stack:
             o_mark, o_pos = stack[-1]
@@ -150,8 +150,6 @@ def scan_marks(text: str) -> MarkScan:
                 if not re.search(r"[’'](?![A-Za-z0-9])", text[i + 1 : pe]):
                     continue
             stack.append((mark, i))
-            if seg_group is not None:
-                pass
             continue
         if mark not in ("’", "'"):
             scan.unpaired.append(i)

@@ -41,16 +41,89 @@ PEOPLE = (Label.PERSON, Label.OFFICIAL)
 ORGS = (Label.COMPANY, Label.AGENCY, Label.COUNTRY, Label.MEDIA)
 SPEAKER_LABELS = (*PEOPLE, *ORGS)
 _DASHES = {"-", "–", "—", "--", "―"}
-_SKIP_BETWEEN = {"also", "later", "further", "then", "previously", "earlier", "again", "has", "have", "had", "would",
-                 "will", "had", "once", "recently", "repeatedly", "separately", "publicly", "privately", "reportedly",
-                 "has", "last", "week", "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                 "sunday", "yesterday", "today", "quickly", "flatly", "bluntly", "simply", "only", "just", "however",
-                 "meanwhile", "been", "is", "was", "were", "are", "had", "did", "does", "do", "not", "n't", "never",
-                 "subsequently", "first", "in", "an", "a", "the", "interview", "statement"}
+_SKIP_BETWEEN = {
+    "also",
+    "later",
+    "further",
+    "then",
+    "previously",
+    "earlier",
+    "again",
+    "has",
+    "have",
+    "had",
+    "would",
+    "will",
+    "once",
+    "recently",
+    "repeatedly",
+    "separately",
+    "publicly",
+    "privately",
+    "reportedly",
+    "last",
+    "week",
+    "on",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "today",
+    "quickly",
+    "flatly",
+    "bluntly",
+    "simply",
+    "only",
+    "just",
+    "however",
+    "meanwhile",
+    "been",
+    "is",
+    "was",
+    "were",
+    "are",
+    "did",
+    "does",
+    "do",
+    "not",
+    "n't",
+    "never",
+    "subsequently",
+    "first",
+    "in",
+    "an",
+    "a",
+    "the",
+    "interview",
+    "statement",
+}
 _CLAUSE_START = {"that"}
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'/-]{2,40},\s+(?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]+)?\s*(?:\([A-Za-z ]+\))?\s*[-–—]+\s*")
-_CLAUSE_BREAKS = {"and", "but", "or", "while", "which", "who", "that", "because", "after", "before", "when", "as",
-                  "if", "although", "though", "where", "so"}
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .,'/-]{2,40},\s+(?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]+)?\s*(?:\([A-Za-z ]+\))?\s*[-–—]+\s*"
+)
+_CLAUSE_BREAKS = {
+    "and",
+    "but",
+    "or",
+    "while",
+    "which",
+    "who",
+    "that",
+    "because",
+    "after",
+    "before",
+    "when",
+    "as",
+    "if",
+    "although",
+    "though",
+    "where",
+    "so",
+}
 _SUBJECT_WORDS = {"he", "she", "it", "they", "we", "i", "you", "the", "this", "these", "those", "china", "beijing"}
 
 
@@ -72,8 +145,15 @@ class Found:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "start": self.start, "end": self.end, "kind": self.kind, "rule": self.rule, "score": self.score,
-            "cue": self.cue, "speaker": self.speaker, "channel": self.channel, "via": self.via,
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+            "rule": self.rule,
+            "score": self.score,
+            "cue": self.cue,
+            "speaker": self.speaker,
+            "channel": self.channel,
+            "via": self.via,
         }
 
 
@@ -87,8 +167,16 @@ class Cue:
 class TradeQuotes:
     """Find attributions; see the module docstring for the passes."""
 
-    def __init__(self, nlp: Language, name: str, *, rules_dirs: list[str], belief_cues: bool, max_scare_words: int,
-                 float_paragraphs: int):
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        rules_dirs: list[str],
+        belief_cues: bool,
+        max_scare_words: int,
+        float_paragraphs: int,
+    ):
         self.name = name
         packs = cached_packs(tuple(rules_dirs))
         assert packs.patterns is not None
@@ -142,8 +230,19 @@ class TradeQuotes:
         for k, seg in enumerate(segs):
             if k not in attributed and seg.group in by_group and seg.group >= 0:
                 src = by_group[seg.group]
-                attributed[k] = Found(seg.start, seg.end, "direct", "direct:continuation", 0.8, src.cue,
-                                      src.speaker, src.channel, src.via, seg.group, [seg])
+                attributed[k] = Found(
+                    seg.start,
+                    seg.end,
+                    "direct",
+                    "direct:continuation",
+                    0.8,
+                    src.cue,
+                    src.speaker,
+                    src.channel,
+                    src.via,
+                    seg.group,
+                    [seg],
+                )
         # floating quotes: a quoted sentence with no cue takes the previous quote's speaker
         for k, seg in enumerate(segs):
             if k in attributed or self._words(text[seg.start : seg.end]) <= self.max_scare:
@@ -160,7 +259,9 @@ class TradeQuotes:
         for f in indirect:
             inner = [k for k, s in enumerate(segs) if f.start <= s.open_start and s.close_end <= f.end + 1]
             overlapping_direct = [k for k in inner if k in attributed and attributed[k].rule != "direct:floating"]
-            if any(f.start < s.end and s.start < f.end for k, s in enumerate(segs) if k not in inner and k in attributed):
+            if any(
+                f.start < s.end and s.start < f.end for k, s in enumerate(segs) if k not in inner and k in attributed
+            ):
                 continue
             if overlapping_direct:
                 # a quote already attributed directly inside this clause: keep the direct reading
@@ -231,8 +332,19 @@ class TradeQuotes:
                 sp = src.speaker or {}
                 if (m.canonical_id or m.canonical_name) != (sp.get("canonical_id") or sp.get("name")):
                     return None
-        return Found(seg.start, seg.end, "direct", "direct:floating", 0.6, src.cue, src.speaker, src.channel, src.via,
-                     seg.group, [seg])
+        return Found(
+            seg.start,
+            seg.end,
+            "direct",
+            "direct:floating",
+            0.6,
+            src.cue,
+            src.speaker,
+            src.channel,
+            src.via,
+            seg.group,
+            [seg],
+        )
 
     def _indirect(self, ctx: _Context, used_cues: set[int], segs: list[Segment]) -> list[Found]:
         out: list[Found] = []
@@ -272,8 +384,9 @@ def segs_end(ctx: _Context, j: int) -> int:
 class _Context:
     """Per-document lookups shared by the passes."""
 
-    def __init__(self, doc: Doc, mentions: list[Mention], segs: list[Segment], paras: list[tuple[int, int]],
-                 comp: TradeQuotes):
+    def __init__(
+        self, doc: Doc, mentions: list[Mention], segs: list[Segment], paras: list[tuple[int, int]], comp: TradeQuotes
+    ):
         self.doc = doc
         self.text = doc.text
         self.mentions = mentions
@@ -406,8 +519,14 @@ class _Context:
             sp = self.speaker_from_mention(i)
             sp["mention"] = (tok.idx, tok.idx + len(tok.text))
             return sp
-        return {"mention": (tok.idx, tok.idx + len(tok.text)), "mention_index": None, "name": None,
-                "canonical_id": None, "label": None, "title": None}
+        return {
+            "mention": (tok.idx, tok.idx + len(tok.text)),
+            "mention_index": None,
+            "name": None,
+            "canonical_id": None,
+            "label": None,
+            "title": None,
+        }
 
     def resolve_nominal(self, start: int, end: int, head: str) -> dict[str, Any]:
         """“the company” -> the nearest preceding mention whose label the head can refer to."""
@@ -426,8 +545,14 @@ class _Context:
                 sp = self.speaker_from_mention(i)
                 sp["mention"] = span_chars
                 return sp
-        return {"mention": span_chars, "mention_index": None, "name": None, "canonical_id": None, "label": None,
-                "title": None}
+        return {
+            "mention": span_chars,
+            "mention_index": None,
+            "name": None,
+            "canonical_id": None,
+            "label": None,
+            "title": None,
+        }
 
     def speaker_span_at(self, i: int, lo: int, hi: int, direction: int) -> dict[str, Any] | None:
         """A speaker starting (direction=+1) or ending (direction=-1) at token i."""
@@ -446,10 +571,7 @@ class _Context:
         if tok.lower_ in PERSONAL or tok.lower_ in PLURAL_OR_ORG:
             return self.resolve_pronoun(tok)
         # "a spokesperson for Huawei", "a Huawei spokesperson", anonymous sources, "the company"
-        if direction > 0:
-            res = self.nominal_forward(i, hi)
-        else:
-            res = self.nominal_backward(i, lo)
+        res = self.nominal_forward(i, hi) if direction > 0 else self.nominal_backward(i, lo)
         if res is not None:
             return res
         # an unknown capitalised name
@@ -459,12 +581,23 @@ class _Context:
                 while j1 < hi and doc[j1].text[:1].isupper() and doc[j1].is_alpha and j1 - j0 < 4:
                     j1 += 1
             else:
-                while j0 - 1 >= lo and doc[j0 - 1].text[:1].isupper() and doc[j0 - 1].is_alpha and j1 - j0 < 4 \
-                        and doc[j0 - 1].text not in self.comp.stop:
+                while (
+                    j0 - 1 >= lo
+                    and doc[j0 - 1].text[:1].isupper()
+                    and doc[j0 - 1].is_alpha
+                    and j1 - j0 < 4
+                    and doc[j0 - 1].text not in self.comp.stop
+                ):
                     j0 -= 1
             s, e = doc[j0].idx, doc[j1 - 1].idx + len(doc[j1 - 1].text)
-            return {"mention": (s, e), "mention_index": None, "name": self.text[s:e], "canonical_id": None,
-                    "label": None, "title": None}
+            return {
+                "mention": (s, e),
+                "mention_index": None,
+                "name": self.text[s:e],
+                "canonical_id": None,
+                "label": None,
+                "title": None,
+            }
         return None
 
     def _anon_at(self, i: int, forward: bool) -> tuple[int, int] | None:
@@ -476,7 +609,9 @@ class _Context:
                 continue
             if words[s : s + n] == phrase:
                 # grow over a number or determiner before ("two people familiar with ...")
-                if s > 0 and (self.doc[s - 1].like_num or self.doc[s - 1].lower_ in {"several", "some", "three", "two"}):
+                if s > 0 and (
+                    self.doc[s - 1].like_num or self.doc[s - 1].lower_ in {"several", "some", "three", "two"}
+                ):
                     s -= 1
                 return s, s + n
         return None
@@ -520,8 +655,15 @@ class _Context:
 
     def _anon_speaker(self, s: int, e: int) -> dict[str, Any]:
         cs, ce = self.doc[s].idx, self.doc[e - 1].idx + len(self.doc[e - 1].text)
-        return {"mention": (cs, ce), "mention_index": None, "name": None, "canonical_id": None, "label": None,
-                "title": None, "anonymous": True}
+        return {
+            "mention": (cs, ce),
+            "mention_index": None,
+            "name": None,
+            "canonical_id": None,
+            "label": None,
+            "title": None,
+            "anonymous": True,
+        }
 
     def _role_speaker(self, start: int, title_end: int, hi: int, title: str) -> dict[str, Any]:
         """“a spokesperson for Huawei” -> speaker Huawei with title spokesperson."""
@@ -545,8 +687,14 @@ class _Context:
             sp["mention"] = (cs, ce)
             sp["title"] = title
             return sp
-        return {"mention": (cs, ce), "mention_index": None, "name": None, "canonical_id": None, "label": None,
-                "title": title}
+        return {
+            "mention": (cs, ce),
+            "mention_index": None,
+            "name": None,
+            "canonical_id": None,
+            "label": None,
+            "title": title,
+        }
 
     def speaker_before_cue(self, cue: Cue, lo: int) -> dict[str, Any] | None:
         """Subject to the left of the cue: “X said”, “X, the minister, said”, “X also told”."""
@@ -601,8 +749,22 @@ class _Context:
         """“said X”, “said Commerce Secretary X”, “added the company”."""
         i = cue.end
         doc = self.doc
-        while i < hi and (doc[i].lower_ in {"on", "tuesday", "monday", "wednesday", "thursday", "friday", "saturday",
-                                            "sunday", "also", "then", "later"}):
+        while i < hi and (
+            doc[i].lower_
+            in {
+                "on",
+                "tuesday",
+                "monday",
+                "wednesday",
+                "thursday",
+                "friday",
+                "saturday",
+                "sunday",
+                "also",
+                "then",
+                "later",
+            }
+        ):
             i += 1
         if i >= hi:
             return None
@@ -610,8 +772,12 @@ class _Context:
         idx = self.tok_mention.get(i)
         if idx is None:
             j = i
-            while j < hi and j - i < 6 and (doc[j].text[:1].isupper() or doc[j].text in {"of", "."}) \
-                    and self.tok_mention.get(j) is None:
+            while (
+                j < hi
+                and j - i < 6
+                and (doc[j].text[:1].isupper() or doc[j].text in {"of", "."})
+                and self.tok_mention.get(j) is None
+            ):
                 j += 1
             if j < hi and self.tok_mention.get(j) is not None and j > i:
                 m = self.mentions[self.tok_mention[j]]
@@ -681,8 +847,12 @@ class _Context:
             return None
         # a name or title right after the dash, to the line end
         hi = toks[0].i
-        while hi < len(self.doc) and self.doc[hi].text not in {"\n", "."} and "\n" not in self.doc[hi].text \
-                and hi - toks[0].i < 12:
+        while (
+            hi < len(self.doc)
+            and self.doc[hi].text not in {"\n", "."}
+            and "\n" not in self.doc[hi].text
+            and hi - toks[0].i < 12
+        ):
             hi += 1
         sp = None
         for t in range(toks[0].i, hi):
@@ -758,8 +928,11 @@ class _Context:
     def next_sentence(self, seg: Segment, k: int) -> tuple[Any, ...] | None:
         """“…” The warning came from Whitfield, who …"""
         after = self.text[seg.close_end : seg.close_end + 200]
-        m = re.match(r"\s*(?:The|Those|These|That|This) (?:warning|remarks?|comments?|words|message|statement|"
-                     r"criticism|assessment|threat|pledge)s? (?:came|come|was|were) (?:from) ", after)
+        m = re.match(
+            r"\s*(?:The|Those|These|That|This) (?:warning|remarks?|comments?|words|message|statement|"
+            r"criticism|assessment|threat|pledge)s? (?:came|come|was|were) (?:from) ",
+            after,
+        )
         if not m:
             return None
         start = seg.close_end + m.end()
@@ -788,8 +961,26 @@ class _Context:
             idx = self.tok_mention.get(t.i)
             if idx is not None and self.mentions[idx].label is Label.MEDIA:
                 continue
-            if t.lower_ in {"reporters", "journalists", "him", "her", "them", "me", "us", "on", "monday", "tuesday",
-                            "wednesday", "thursday", "friday", "saturday", "sunday", "simply", "only", "again"}:
+            if t.lower_ in {
+                "reporters",
+                "journalists",
+                "him",
+                "her",
+                "them",
+                "me",
+                "us",
+                "on",
+                "monday",
+                "tuesday",
+                "wednesday",
+                "thursday",
+                "friday",
+                "saturday",
+                "sunday",
+                "simply",
+                "only",
+                "again",
+            }:
                 continue
             return False
         return True
@@ -820,7 +1011,7 @@ class _Context:
             if low in {"told", "telling", "tells", "tell"} and i + 1 < len(doc):
                 idx = self.tok_mention.get(i + 1)
                 if idx is not None and self.mentions[idx].label is Label.MEDIA:
-                    channel = self.mentions[idx].canonical_name if False else self.span_text(self.mentions[idx])
+                    channel = self.span_text(self.mentions[idx])
             if low in {"in", "at", "during", "on"} and i + 1 < len(doc):
                 j = i + 1
                 det = doc[j].lower_ if j < len(doc) else ""
@@ -840,14 +1031,23 @@ class _Context:
                         article = "an" if phrase[:1].lower() in "aeiou" else "a"
                         channel = "the interview" if det == "the" and ch == ["interview"] else f"{article} {phrase}"
                         break
-                if low == "on" and doc[j - 1].lower_ == "on" and doc[i + 1].text in {"X", "Twitter", "LinkedIn",
-                                                                                  "Weibo", "WeChat", "Facebook"}:
+                if (
+                    low == "on"
+                    and doc[j - 1].lower_ == "on"
+                    and doc[i + 1].text in {"X", "Twitter", "LinkedIn", "Weibo", "WeChat", "Facebook"}
+                ):
                     channel = doc[i + 1].text
             if low == "according" and i + 2 < len(doc) and doc[i + 1].lower_ == "to":
                 idx = self.tok_mention.get(i + 2)
                 if idx is not None and self.mentions[idx].label is Label.MEDIA:
                     via = self.span_text(self.mentions[idx])
-            if low == "reported" and i >= 1 and doc[i - 1].lower_ == "as" and i + 2 < len(doc) and doc[i + 1].lower_ == "by":
+            if (
+                low == "reported"
+                and i >= 1
+                and doc[i - 1].lower_ == "as"
+                and i + 2 < len(doc)
+                and doc[i + 1].lower_ == "by"
+            ):
                 idx = self.tok_mention.get(i + 2)
                 if idx is not None and self.mentions[idx].label is Label.MEDIA:
                     via = self.span_text(self.mentions[idx])
@@ -899,13 +1099,14 @@ class _Context:
                 # the best mention inside the subject phrase: the one containing its head word
                 idx = self.tok_mention.get(st.i)
                 if idx is None:
-                    l, r = self.doc_tok(subj[0].left_edge, sent).i, self.doc_tok(subj[0].right_edge, sent).i
-                    cands = [k for k in range(l, r + 1) if k in self.tok_mention]
+                    left, right = self.doc_tok(subj[0].left_edge, sent).i, self.doc_tok(subj[0].right_edge, sent).i
+                    cands = [k for k in range(left, right + 1) if k in self.tok_mention]
                     idx = self.tok_mention[cands[0]] if cands else None
                 if idx is not None and self.mentions[idx].label in SPEAKER_LABELS:
                     return self.speaker_from_mention(idx)
-                return self.speaker_span_at(st.i, sent.start, sent.end, +1 if st.lower_ in {"a", "an", "the"} else -1) \
-                    or self.speaker_span_at(self.doc_tok(subj[0].left_edge, sent).i, sent.start, sent.end, +1)
+                return self.speaker_span_at(
+                    st.i, sent.start, sent.end, +1 if st.lower_ in {"a", "an", "the"} else -1
+                ) or self.speaker_span_at(self.doc_tok(subj[0].left_edge, sent).i, sent.start, sent.end, +1)
             if head.dep_ in ("advcl", "xcomp", "conj", "ccomp", "parataxis") and head.head is not head:
                 head = head.head
                 continue
@@ -919,7 +1120,7 @@ class _Context:
         cues = [c for c in self.cue_in(sent) if c.start not in used_cues]
         for cue in cues:
             e = cue.entry
-            if not e.allows_indirect or e.kind == "belief" and not self.comp.belief:
+            if not e.allows_indirect or (e.kind == "belief" and not self.comp.belief):
                 continue
             f = self._indirect_for(sent, cue)
             if f is not None:
@@ -947,11 +1148,15 @@ class _Context:
                 keep = toks[:k2] if k2 > k + 1 else toks[:k]
                 if two in {"according to", "as reported", "as first", "citing a", "citing people", "sources said"}:
                     return keep
-                if nxt in {"he", "she", "they", "it"} and k2 + 1 < len(toks) and self.comp.single.get(toks[k2 + 1].lower_):
+                if (
+                    nxt in {"he", "she", "they", "it"}
+                    and k2 + 1 < len(toks)
+                    and self.comp.single.get(toks[k2 + 1].lower_)
+                ):
                     return keep
                 if nxt in {"said", "says"}:
                     return keep
-        while toks and (toks[-1].is_punct and toks[-1].text not in {'"', "”", "’", "'", "»"} or toks[-1].is_space):
+        while toks and ((toks[-1].is_punct and toks[-1].text not in {'"', "”", "’", "'", "»"}) or toks[-1].is_space):
             toks = toks[:-1]
         return toks
 
@@ -983,20 +1188,33 @@ class _Context:
             return self._make_indirect(content, cue, sp, "indirect:according-to", 0.7, sent)
         # CUE (object)? that CLAUSE
         j = 0
-        while j < len(after) and j < 8 and after[j].lower_ not in _CLAUSE_START and after[j].text not in {".", ";"} \
-                and not self.tok_in_quote(after[j]):
+        while (
+            j < len(after)
+            and j < 8
+            and after[j].lower_ not in _CLAUSE_START
+            and after[j].text not in {".", ";"}
+            and not self.tok_in_quote(after[j])
+        ):
             j += 1
         sp = None
-        if j < len(after) and after[j].lower_ == "that" and (j == 0 or all(not t.is_punct or t.text == "," for t in after[:j])):
+        if (
+            j < len(after)
+            and after[j].lower_ == "that"
+            and (j == 0 or all(not t.is_punct or t.text == "," for t in after[:j]))
+        ):
             content = self._trim_end(after[j:])
             sp = self.speaker_before_cue(cue, s_lo) or self.subject_of_sentence(cue, s_lo) or self.parse_subject(cue)
             if sp is not None and content:
                 return self._make_indirect(content, cue, sp, "indirect:that", 0.8, sent)
         # CLAUSE, SPEAKER CUE.   /   CLAUSE, CUE SPEAKER.
         tail = [t for t in doc[cue.end : s_hi] if not t.is_punct and not t.is_space]
-        if not [t for t in tail if t.lower_ not in _SKIP_BETWEEN and t.lower_ not in {"on", "reporters"}
-                and not (t.i in self.tok_mention and self.mentions[self.tok_mention[t.i]].label is Label.MEDIA)] \
-                or self._speaker_ends_sentence(cue, s_hi):
+        if not [
+            t
+            for t in tail
+            if t.lower_ not in _SKIP_BETWEEN
+            and t.lower_ not in {"on", "reporters"}
+            and not (t.i in self.tok_mention and self.mentions[self.tok_mention[t.i]].label is Label.MEDIA)
+        ] or self._speaker_ends_sentence(cue, s_hi):
             comma = None
             for t in reversed(before):
                 if t.text == ",":
@@ -1021,8 +1239,11 @@ class _Context:
                         left = self.doc_tok(c.left_edge, sent).i
                         right = self.doc_tok(c.right_edge, sent).i
                         content = self._trim_end(list(doc[left : right + 1]))
-                        sp = self.speaker_before_cue(cue, s_lo) or self.parse_subject(cue) \
+                        sp = (
+                            self.speaker_before_cue(cue, s_lo)
+                            or self.parse_subject(cue)
                             or self.subject_of_sentence(cue, s_lo)
+                        )
                         if sp is not None and content and len(content) >= 3:
                             return self._make_indirect(content, cue, sp, "indirect:parse", 0.75, sent)
                     ok = False
@@ -1056,7 +1277,8 @@ class _Context:
         end = sp["mention"][1]
         rest = self.text[end : self.doc[s_hi - 1].idx + len(self.doc[s_hi - 1].text)]
         return not re.sub(r"[\W_]+", "", rest.split(",")[0] if rest.startswith(",") else rest) or bool(
-            re.match(r"^\s*[.!?]?\s*$", rest))
+            re.match(r"^\s*[.!?]?\s*$", rest)
+        )
 
     def subject_of_sentence(self, cue: Cue, s_lo: int) -> dict[str, Any] | None:
         """For participial cues (“…, telling CNBC that …”): the nearest person or organisation to the left."""
@@ -1068,8 +1290,9 @@ class _Context:
                 return self.resolve_pronoun(self.doc[i])
         return None
 
-    def _make_indirect(self, content: list[Token], cue: Cue, sp: dict[str, Any], rule: str, score: float,
-                       sent: Span) -> Found | None:
+    def _make_indirect(
+        self, content: list[Token], cue: Cue, sp: dict[str, Any], rule: str, score: float, sent: Span
+    ) -> Found | None:
         if not content:
             return None
         s = content[0].idx
@@ -1084,7 +1307,7 @@ class _Context:
         c0, c1 = self.cue_chars(cue)
         if s <= c0 < e:
             return None
-        ms, me = sp["mention"]
+        ms, _me = sp["mention"]
         if s <= ms < e:
             return None
         channel, via = self.channel_via(sent.start, sent.end, cue)
@@ -1095,8 +1318,15 @@ class _Context:
     "trade_quotes",
     default_config={"rules_dirs": [], "belief_cues": False, "max_scare_words": 3, "float_paragraphs": 2},
 )
-def make_trade_quotes(nlp: Language, name: str, rules_dirs: list[str], belief_cues: bool, max_scare_words: int,
-                      float_paragraphs: int) -> TradeQuotes:
+def make_trade_quotes(
+    nlp: Language, name: str, rules_dirs: list[str], belief_cues: bool, max_scare_words: int, float_paragraphs: int
+) -> TradeQuotes:
     """spaCy factory of the quote stage; expects `trade_entities` before it."""
-    return TradeQuotes(nlp, name, rules_dirs=rules_dirs, belief_cues=belief_cues, max_scare_words=max_scare_words,
-                       float_paragraphs=float_paragraphs)
+    return TradeQuotes(
+        nlp,
+        name,
+        rules_dirs=rules_dirs,
+        belief_cues=belief_cues,
+        max_scare_words=max_scare_words,
+        float_paragraphs=float_paragraphs,
+    )

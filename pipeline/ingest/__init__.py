@@ -14,10 +14,17 @@ from pipeline.errors import ErrorCode
 from pipeline.ingest.readers import READERS, Article, Item, text_doc_id
 from pipeline.settings import Settings
 
-__all__ = ["Article", "Item", "expand_inputs", "iter_inputs", "read_path", "text_doc_id", "format_of"]
+__all__ = ["Article", "Item", "expand_inputs", "format_of", "iter_inputs", "read_path", "text_doc_id"]
 
-SUFFIXES = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl",
-            ".csv": "csv", ".html": "html", ".htm": "html"}
+SUFFIXES = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+}
 
 
 def format_of(name: str) -> str | None:
@@ -56,7 +63,9 @@ def read_path(path: str, settings: Settings) -> Iterator[Item]:
     try:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as e:
-        yield ErrorRecord(source=path, error_code=ErrorCode.UNREADABLE.value, message=f"{type(e).__name__}: {e.strerror or e}")
+        yield ErrorRecord(
+            source=path, error_code=ErrorCode.UNREADABLE.value, message=f"{type(e).__name__}: {e.strerror or e}"
+        )
         return
     if path.endswith(".gz"):
         try:

@@ -36,7 +36,9 @@ def text_doc_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _error(path: str, code: ErrorCode, message: str, field: str | None = None, doc_id: str | None = None) -> ErrorRecord:
+def _error(
+    path: str, code: ErrorCode, message: str, field: str | None = None, doc_id: str | None = None
+) -> ErrorRecord:
     return ErrorRecord(source=path, error_code=code.value, message=message, field=field, doc_id=doc_id)
 
 
@@ -45,7 +47,11 @@ def _check_text(text: str, where: str, settings: Settings, doc_id: str | None = 
         return _error(where, ErrorCode.EMPTY_TEXT, "article text is empty or only white space", "text", doc_id)
     if len(text) > settings.max_chars:
         return _error(
-            where, ErrorCode.OVERSIZED, f"text has {len(text):,} characters, over max_chars={settings.max_chars:,}", "text", doc_id
+            where,
+            ErrorCode.OVERSIZED,
+            f"text has {len(text):,} characters, over max_chars={settings.max_chars:,}",
+            "text",
+            doc_id,
         )
     return None
 
@@ -82,7 +88,9 @@ def _from_mapping(obj: dict[str, Any], where: str, settings: Settings, repairs: 
         return _error(where, ErrorCode.MISSING_TEXT, f"no '{cols.text}' field", cols.text, doc_id)
     text = obj[cols.text]
     if not isinstance(text, str):
-        return _error(where, ErrorCode.BAD_FIELD, f"'{cols.text}' is {type(text).__name__}, not a string", cols.text, doc_id)
+        return _error(
+            where, ErrorCode.BAD_FIELD, f"'{cols.text}' is {type(text).__name__}, not a string", cols.text, doc_id
+        )
     fixed = repair_text(text)
     text, repairs = fixed.text, [*repairs, *fixed.repairs]
     bad = _check_text(text, where, settings, doc_id)
@@ -148,7 +156,12 @@ def read_csv(data: bytes, path: str, settings: Settings) -> Iterator[Item]:
         yield _error(f"{path}#L1", ErrorCode.BAD_CSV, f"header cannot be parsed: {e}")
         return
     if settings.columns.text not in header:
-        yield _error(f"{path}#L1", ErrorCode.MISSING_TEXT, f"no '{settings.columns.text}' column in header {header}", settings.columns.text)
+        yield _error(
+            f"{path}#L1",
+            ErrorCode.MISSING_TEXT,
+            f"no '{settings.columns.text}' column in header {header}",
+            settings.columns.text,
+        )
         return
     line = reader.line_num + 1
     while True:

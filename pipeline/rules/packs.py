@@ -124,10 +124,14 @@ def load_rule_packs(*, extra_dirs: Iterable[Path | str] = (), include_builtin: b
                 assert isinstance(entry, RuleEntry)
                 origin = f"{path.name}:{n}"
                 if entry.label is not label:
-                    problems.append(PackProblem(path.name, n, "id", f"id prefix says {entry.label.value}, file holds {label.value}"))
+                    problems.append(
+                        PackProblem(path.name, n, "id", f"id prefix says {entry.label.value}, file holds {label.value}")
+                    )
                     continue
                 if entry.id in local_ids:
-                    problems.append(PackProblem(path.name, n, "id", f"duplicate id {entry.id!r} (first at {local_ids[entry.id]})"))
+                    problems.append(
+                        PackProblem(path.name, n, "id", f"duplicate id {entry.id!r} (first at {local_ids[entry.id]})")
+                    )
                     continue
                 local_ids[entry.id] = origin
                 if entry.enabled:
@@ -183,7 +187,9 @@ def _alias_conflicts(packs: RulePacks) -> list[PackProblem]:
             if prev is not None and prev.entry.id != le.entry.id:
                 file, _, line = le.origin.partition(":")
                 problems.append(
-                    PackProblem(file, int(line), "aliases", f"{form!r} is also claimed by {prev.entry.id} ({prev.origin})")
+                    PackProblem(
+                        file, int(line), "aliases", f"{form!r} is also claimed by {prev.entry.id} ({prev.origin})"
+                    )
                 )
             else:
                 owner[form] = le

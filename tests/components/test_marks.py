@@ -8,7 +8,7 @@ from pipeline.components.marks import paragraphs, scan_marks
 
 CASES = [
     # (text, [(segment text, closed, continuation)])
-    ('“We don’t,” he said, “sell them the best.”', [("We don’t,", True, False), ("sell them the best.", True, False)]),
+    ("“We don’t,” he said, “sell them the best.”", [("We don’t,", True, False), ("sell them the best.", True, False)]),
     ('"We don\'t sell them," Lutnick said.', [("We don't sell them,", True, False)]),
     ("He called it ‘unacceptable’. The companies’ shares fell.", [("unacceptable", True, False)]),
     ("‘We will act,’ said Kim.", [("We will act,", True, False)]),
@@ -16,9 +16,11 @@ CASES = [
     ("``This is OCR text,'' he said.", [("This is OCR text,", True, False)]),
     ("„Wir handeln“, sagte sie.", [("Wir handeln", True, False)]),
     ("“He called it ‘unacceptable’,” she said.", [("He called it ‘unacceptable’,", True, False)]),
-    ("“First paragraph opens\n\n“and continues here,” Zhou said.",
-     [("First paragraph opens", False, False), ("and continues here,", True, True)]),
-    ('The price fell 5" in a day and don\'t panic.', []),
+    (
+        "“First paragraph opens\n\n“and continues here,” Zhou said.",
+        [("First paragraph opens", False, False), ("and continues here,", True, True)],
+    ),
+    ("The price fell 5\" in a day and don't panic.", []),
     ("policies—“and more”—would", [("and more", True, False)]),
 ]
 

@@ -8,58 +8,145 @@ from tests.conftest import SEED, need_shared, record_of
 
 # (id, text, [(kind, content, cue, speaker mention, speaker name)])
 FORMATS = [
-    ("post-speaker-after", "“We will respond firmly,” Zhou said.",
-     [("direct", "We will respond firmly,", "said", "Zhou", "Zhou")]),
-    ("post-inverted", "“The rules are a maze,” said Lena Kowalczyk, an analyst at Harbor Ridge Capital.",
-     [("direct", "The rules are a maze,", "said", "Lena Kowalczyk", "Lena Kowalczyk")]),
-    ("pre-colon", "Trade Minister Kenji Arakawa said: “Japan will not accept this levy.”",
-     [("direct", "Japan will not accept this levy.", "said", "Kenji Arakawa", "Kenji Arakawa")]),
-    ("split", "“We don't,” Lutnick said, “sell them the best.”",
-     [("direct", "We don't,", "said", "Lutnick", "Howard Lutnick"),
-      ("direct", "sell them the best.", "said", "Lutnick", "Howard Lutnick")]),
-    ("straight-marks", '"The talks were productive," Commerce Secretary Howard Lutnick told reporters.',
-     [("direct", "The talks were productive,", "told", "Howard Lutnick", "Howard Lutnick")]),
-    ("single-curly-outer", "‘We are ready to talk,’ said Kim Jung-kwan, the industry minister.",
-     [("direct", "We are ready to talk,", "said", "Kim Jung-kwan", "Kim Jung-kwan")]),
-    ("guillemets", "«Nous répondrons», said Commissioner Elena Marsh.",
-     [("direct", "Nous répondrons", "said", "Elena Marsh", "Elena Marsh")]),
-    ("dash", "“This is the tariff wall of 2018, rebuilt.” – Commissioner Elena Marsh",
-     [("direct", "This is the tariff wall of 2018, rebuilt.", "–", "Elena Marsh", "Elena Marsh")]),
-    ("indirect-that", "Nvidia said on Tuesday that it would comply with the new rules.",
-     [("indirect", "that it would comply with the new rules", "said", "Nvidia", "NVIDIA Corporation")]),
-    ("indirect-post", "Beijing will retaliate against the tariffs, the ministry said.",
-     [("indirect", "Beijing will retaliate against the tariffs", "said", "the ministry", None)]),
-    ("according-to", "According to people familiar with the matter, Nvidia will pause H20 orders.",
-     [("indirect", "Nvidia will pause H20 orders", "According to", "people familiar with the matter", None)]),
-    ("partial", "Arakawa said Japan would “never accept” the levy and would respond in kind.",
-     [("partial", "Japan would “never accept” the levy and would respond in kind", "said", "Arakawa", "Arakawa")]),
-    ("mixed", "Zhou warned that the measures were “a grave violation of market rules and fairness”.",
-     [("mixed", "that the measures were “a grave violation of market rules and fairness”", "warned", "Zhou", "Zhou")]),
-    ("pronoun-next-sentence",
-     "Trade Representative Miriam Castellano met her counterpart. She said the deal was close.",
-     [("indirect", "the deal was close", "said", "She", "Miriam Castellano")]),
-    ("spokesperson", "“We comply with all laws,” a spokesperson for Huawei said.",
-     [("direct", "We comply with all laws,", "said", "a spokesperson for Huawei", "Huawei Technologies Co., Ltd.")]),
+    (
+        "post-speaker-after",
+        "“We will respond firmly,” Zhou said.",
+        [("direct", "We will respond firmly,", "said", "Zhou", "Zhou")],
+    ),
+    (
+        "post-inverted",
+        "“The rules are a maze,” said Lena Kowalczyk, an analyst at Harbor Ridge Capital.",
+        [("direct", "The rules are a maze,", "said", "Lena Kowalczyk", "Lena Kowalczyk")],
+    ),
+    (
+        "pre-colon",
+        "Trade Minister Kenji Arakawa said: “Japan will not accept this levy.”",
+        [("direct", "Japan will not accept this levy.", "said", "Kenji Arakawa", "Kenji Arakawa")],
+    ),
+    (
+        "split",
+        "“We don't,” Lutnick said, “sell them the best.”",
+        [
+            ("direct", "We don't,", "said", "Lutnick", "Howard Lutnick"),
+            ("direct", "sell them the best.", "said", "Lutnick", "Howard Lutnick"),
+        ],
+    ),
+    (
+        "straight-marks",
+        '"The talks were productive," Commerce Secretary Howard Lutnick told reporters.',
+        [("direct", "The talks were productive,", "told", "Howard Lutnick", "Howard Lutnick")],
+    ),
+    (
+        "single-curly-outer",
+        "‘We are ready to talk,’ said Kim Jung-kwan, the industry minister.",
+        [("direct", "We are ready to talk,", "said", "Kim Jung-kwan", "Kim Jung-kwan")],
+    ),
+    (
+        "guillemets",
+        "«Nous répondrons», said Commissioner Elena Marsh.",
+        [("direct", "Nous répondrons", "said", "Elena Marsh", "Elena Marsh")],
+    ),
+    (
+        "dash",
+        "“This is the tariff wall of 2018, rebuilt.” – Commissioner Elena Marsh",
+        [("direct", "This is the tariff wall of 2018, rebuilt.", "–", "Elena Marsh", "Elena Marsh")],
+    ),
+    (
+        "indirect-that",
+        "Nvidia said on Tuesday that it would comply with the new rules.",
+        [("indirect", "that it would comply with the new rules", "said", "Nvidia", "NVIDIA Corporation")],
+    ),
+    (
+        "indirect-post",
+        "Beijing will retaliate against the tariffs, the ministry said.",
+        [("indirect", "Beijing will retaliate against the tariffs", "said", "the ministry", None)],
+    ),
+    (
+        "according-to",
+        "According to people familiar with the matter, Nvidia will pause H20 orders.",
+        [("indirect", "Nvidia will pause H20 orders", "According to", "people familiar with the matter", None)],
+    ),
+    (
+        "partial",
+        "Arakawa said Japan would “never accept” the levy and would respond in kind.",
+        [("partial", "Japan would “never accept” the levy and would respond in kind", "said", "Arakawa", "Arakawa")],
+    ),
+    (
+        "mixed",
+        "Zhou warned that the measures were “a grave violation of market rules and fairness”.",
+        [
+            (
+                "mixed",
+                "that the measures were “a grave violation of market rules and fairness”",
+                "warned",
+                "Zhou",
+                "Zhou",
+            )
+        ],
+    ),
+    (
+        "pronoun-next-sentence",
+        "Trade Representative Miriam Castellano met her counterpart. She said the deal was close.",
+        [("indirect", "the deal was close", "said", "She", "Miriam Castellano")],
+    ),
+    (
+        "spokesperson",
+        "“We comply with all laws,” a spokesperson for Huawei said.",
+        [("direct", "We comply with all laws,", "said", "a spokesperson for Huawei", "Huawei Technologies Co., Ltd.")],
+    ),
     ("scare-quote", "Critics call it the so-called “chip war” between the two powers.", []),
-    ("told-channel", "Lutnick told CNBC that China would only get “fourth-tier” chips.",
-     [("partial", "that China would only get “fourth-tier” chips", "told", "Lutnick", "Howard Lutnick")]),
-    ("colon-paragraph", "In a statement, the Commerce Ministry said:\n\n“China firmly opposes the U.S. measures and will "
-     "take necessary steps.”",
-     [("direct", "China firmly opposes the U.S. measures and will take necessary steps.", "said", "Commerce Ministry",
-       "Chinese Ministry of Commerce")]),
-    ("floating",
-     "“We will not back down,” Castellano said.\n\n“Every partner must play by the same rules. Nobody gets a pass.”",
-     [("direct", "We will not back down,", "said", "Castellano", "Castellano"),
-      ("direct", "Every partner must play by the same rules. Nobody gets a pass.", "said", "Castellano", "Castellano")]),
-    ("multi-paragraph",
-     "“The first paragraph of the statement runs on without a closing mark.\n\n“The second one closes it,” Zhou said.",
-     [("direct", "The first paragraph of the statement runs on without a closing mark.", "said", "Zhou", "Zhou"),
-      ("direct", "The second one closes it,", "said", "Zhou", "Zhou")]),
-    ("next-sentence-speaker",
-     "“Nobody wins a tariff war.” The warning came from Dana Whitfield, who leads the agency.",
-     [("direct", "Nobody wins a tariff war.", "came", "Dana Whitfield", "Dana Whitfield")]),
-    ("nickname-in-attribution", "“Prices will double,” said a trader known as “the Oracle” in Shanghai.",
-     [("direct", "Prices will double,", "said", "a trader", None)]),
+    (
+        "told-channel",
+        "Lutnick told CNBC that China would only get “fourth-tier” chips.",
+        [("partial", "that China would only get “fourth-tier” chips", "told", "Lutnick", "Howard Lutnick")],
+    ),
+    (
+        "colon-paragraph",
+        "In a statement, the Commerce Ministry said:\n\n“China firmly opposes the U.S. measures and will "
+        "take necessary steps.”",
+        [
+            (
+                "direct",
+                "China firmly opposes the U.S. measures and will take necessary steps.",
+                "said",
+                "Commerce Ministry",
+                "Chinese Ministry of Commerce",
+            )
+        ],
+    ),
+    (
+        "floating",
+        "“We will not back down,” Castellano said.\n\n“Every partner must play by the same rules. Nobody gets a pass.”",
+        [
+            ("direct", "We will not back down,", "said", "Castellano", "Castellano"),
+            (
+                "direct",
+                "Every partner must play by the same rules. Nobody gets a pass.",
+                "said",
+                "Castellano",
+                "Castellano",
+            ),
+        ],
+    ),
+    (
+        "multi-paragraph",
+        "“The first paragraph of the statement runs on without a closing mark.\n\n"
+        "“The second one closes it,” Zhou said.",
+        [
+            ("direct", "The first paragraph of the statement runs on without a closing mark.", "said", "Zhou", "Zhou"),
+            ("direct", "The second one closes it,", "said", "Zhou", "Zhou"),
+        ],
+    ),
+    (
+        "next-sentence-speaker",
+        "“Nobody wins a tariff war.” The warning came from Dana Whitfield, who leads the agency.",
+        [("direct", "Nobody wins a tariff war.", "came", "Dana Whitfield", "Dana Whitfield")],
+    ),
+    (
+        "nickname-in-attribution",
+        "“Prices will double,” said a trader known as “the Oracle” in Shanghai.",
+        [("direct", "Prices will double,", "said", "a trader", None)],
+    ),
 ]
 
 
@@ -68,8 +155,15 @@ def _check(nlp, text, expected):
     got = []
     for q in rec.quotes:
         sp = q.speaker
-        got.append((q.kind.value, q.text, q.cue.text if q.cue else None,
-                    sp.mention.text if sp and sp.mention else None, sp.name if sp else None))
+        got.append(
+            (
+                q.kind.value,
+                q.text,
+                q.cue.text if q.cue else None,
+                sp.mention.text if sp and sp.mention else None,
+                sp.name if sp else None,
+            )
+        )
         assert rec.text[q.start : q.end] == q.text
     assert got == expected
 
@@ -86,21 +180,60 @@ def test_formats_with_model(model_nlp, case_id, text, expected):
 
 
 def test_channel_and_via(rules_nlp):
-    rec = record_of(rules_nlp, "Zhou said in a statement that Beijing would respond, according to Reuters. "
-                               "Lutnick told CNBC that talks went well.")
+    rec = record_of(
+        rules_nlp,
+        "Zhou said in a statement that Beijing would respond, according to Reuters. "
+        "Lutnick told CNBC that talks went well.",
+    )
     assert [(q.channel, q.via) for q in rec.quotes] == [("a statement", "Reuters"), ("CNBC", None)]
 
 
 SEED_QUOTES = [
     # (kind, content start, content end, cue, speaker mention, speaker name, title, channel, via)
-    ("indirect", "that NVIDIA's decision", "the U.S. and China", "stated", "Howard Lutnick", "Howard Lutnick",
-     "U.S. Commerce Secretary", None, "Reuters"),
-    ("mixed", "the move \"would hand", "export control positions,\"", "noting", "Raja Krishnamoorthi",
-     "Raja Krishnamoorthi", "Congresswoman", "a statement", "Reuters"),
-    ("partial", "that China would only", "\"fourth-tier\" chips", "telling", "Lutnick", "Howard Lutnick",
-     "U.S. Commerce Secretary", "CNBC", None),
-    ("direct", "We don't sell them the best", "second or third best,", "emphasized", "Lutnick", "Howard Lutnick",
-     "U.S. Commerce Secretary", "CNBC", None),
+    (
+        "indirect",
+        "that NVIDIA's decision",
+        "the U.S. and China",
+        "stated",
+        "Howard Lutnick",
+        "Howard Lutnick",
+        "U.S. Commerce Secretary",
+        None,
+        "Reuters",
+    ),
+    (
+        "mixed",
+        'the move "would hand',
+        'export control positions,"',
+        "noting",
+        "Raja Krishnamoorthi",
+        "Raja Krishnamoorthi",
+        "Congresswoman",
+        "a statement",
+        "Reuters",
+    ),
+    (
+        "partial",
+        "that China would only",
+        '"fourth-tier" chips',
+        "telling",
+        "Lutnick",
+        "Howard Lutnick",
+        "U.S. Commerce Secretary",
+        "CNBC",
+        None,
+    ),
+    (
+        "direct",
+        "We don't sell them the best",
+        "second or third best,",
+        "emphasized",
+        "Lutnick",
+        "Howard Lutnick",
+        "U.S. Commerce Secretary",
+        "CNBC",
+        None,
+    ),
 ]
 
 

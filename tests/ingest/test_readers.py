@@ -59,8 +59,19 @@ def test_csv_rows_are_articles_with_line_numbers():
 
 # (file, expected: list of (source suffix, error code or None for an article))
 BROKEN_CASES = [
-    ("mixed.jsonl", [("#L1", None), ("#L2", None), ("#L3", "TX103"), ("#L4", "TX104"), ("#L5", None),
-                     ("#L6", "TX101"), ("#L7", "TX101"), ("#L8", "TX107")]),
+    (
+        "mixed.jsonl",
+        [
+            ("#L1", None),
+            ("#L2", None),
+            ("#L3", "TX103"),
+            ("#L4", "TX104"),
+            ("#L5", None),
+            ("#L6", "TX101"),
+            ("#L7", "TX101"),
+            ("#L8", "TX107"),
+        ],
+    ),
     ("rows.csv", [("#L2", None), ("#L3", None), ("#L4", "TX101"), ("#L5", "TX106")]),
     ("bad-utf8.txt", [("bad-utf8.txt", "TX102")]),
     ("empty.txt", [("empty.txt", "TX101")]),
@@ -146,8 +157,13 @@ def test_directories_expand_recursively_and_sorted():
 
 @pytest.mark.parametrize(
     "raw, iso",
-    [("26-FEB-1987 15:51:51.24", "1987-02-26"), ("2025-07-17", "2025-07-17"), ("July 17, 2025", "2025-07-17"),
-     ("not a date", None), (None, None)],
+    [
+        ("26-FEB-1987 15:51:51.24", "1987-02-26"),
+        ("2025-07-17", "2025-07-17"),
+        ("July 17, 2025", "2025-07-17"),
+        ("not a date", None),
+        (None, None),
+    ],
 )
 def test_dates_to_iso(raw, iso):
     assert to_iso_date(raw) == iso

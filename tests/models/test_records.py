@@ -19,8 +19,16 @@ def _record(**over):
         "source": {"path": "x.txt"},
         "text": TEXT,
         "entities": [
-            {"id": "e1", "text": "Nvidia", "start": 0, "end": 6, "label": "COMPANY", "canonical_id": "company:nvidia",
-             "canonical_name": "NVIDIA Corporation", "provenance": {"method": "rule", "rule": "company.jsonl:1", "score": 1}},
+            {
+                "id": "e1",
+                "text": "Nvidia",
+                "start": 0,
+                "end": 6,
+                "label": "COMPANY",
+                "canonical_id": "company:nvidia",
+                "canonical_name": "NVIDIA Corporation",
+                "provenance": {"method": "rule", "rule": "company.jsonl:1", "score": 1},
+            },
         ],
         "quotes": [],
         "pipeline": {"version": "0", "rules_version": "r", "model": None},
@@ -39,16 +47,58 @@ def test_valid_record_round_trips():
 @pytest.mark.parametrize(
     "change, message",
     [
-        ({"entities": [{"id": "e1", "text": "Nvidiа", "start": 0, "end": 6, "label": "COMPANY", "canonical_id": None,
-                        "canonical_name": "x", "provenance": {"method": "rule", "rule": "r", "score": 1}}]}, "!="),
-        ({"entities": [{"id": "e1", "text": "Nvidia", "start": 0, "end": 6, "label": "FIRM", "canonical_id": None,
-                        "canonical_name": "x", "provenance": {"method": "rule", "rule": "r", "score": 1}}]}, "label"),
+        (
+            {
+                "entities": [
+                    {
+                        "id": "e1",
+                        "text": "Nvidiа",
+                        "start": 0,
+                        "end": 6,
+                        "label": "COMPANY",
+                        "canonical_id": None,
+                        "canonical_name": "x",
+                        "provenance": {"method": "rule", "rule": "r", "score": 1},
+                    }
+                ]
+            },
+            "!=",
+        ),
+        (
+            {
+                "entities": [
+                    {
+                        "id": "e1",
+                        "text": "Nvidia",
+                        "start": 0,
+                        "end": 6,
+                        "label": "FIRM",
+                        "canonical_id": None,
+                        "canonical_name": "x",
+                        "provenance": {"method": "rule", "rule": "r", "score": 1},
+                    }
+                ]
+            },
+            "label",
+        ),
         ({"schema_version": "2"}, "schema_version"),
         ({"unknown_field": 1}, "unknown_field"),
-        ({"quotes": [{"id": "q1", "text": "China", "start": 28, "end": 33, "kind": "direct",
-                      "provenance": {"method": "m", "score": 0.5},
-                      "speaker": {"mention": {"text": "Nvidia", "start": 0, "end": 6}, "entity_id": "e9"}}]},
-         "e9"),
+        (
+            {
+                "quotes": [
+                    {
+                        "id": "q1",
+                        "text": "China",
+                        "start": 28,
+                        "end": 33,
+                        "kind": "direct",
+                        "provenance": {"method": "m", "score": 0.5},
+                        "speaker": {"mention": {"text": "Nvidia", "start": 0, "end": 6}, "entity_id": "e9"},
+                    }
+                ]
+            },
+            "e9",
+        ),
     ],
 )
 def test_invalid_records_are_rejected(change, message):

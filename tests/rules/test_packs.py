@@ -27,8 +27,17 @@ def test_tradex_rules_validate_passes():
 
 @pytest.mark.parametrize(
     "label, minimum",
-    [(Label.COMPANY, 400), (Label.CHIP, 200), (Label.OFFICIAL, 250), (Label.MATERIAL, 120), (Label.COUNTRY, 249),
-     (Label.AGENCY, 100), (Label.MEDIA, 80), (Label.POLICY, 60), (Label.PERSON, 50)],
+    [
+        (Label.COMPANY, 400),
+        (Label.CHIP, 200),
+        (Label.OFFICIAL, 250),
+        (Label.MATERIAL, 120),
+        (Label.COUNTRY, 249),
+        (Label.AGENCY, 100),
+        (Label.MEDIA, 80),
+        (Label.POLICY, 60),
+        (Label.PERSON, 50),
+    ],
 )
 def test_coverage(packs, label, minimum):
     assert len(packs.by_label(label)) >= minimum
@@ -42,9 +51,14 @@ def test_lexicons(packs):
 
 @pytest.mark.parametrize(
     "entry_id, fact, value",
-    [("company:nvidia", "ticker", "NVDA"), ("chip:nvidia-h20", "vendor", "company:nvidia"),
-     ("material:lanthanum", "symbol", "La"), ("country:cn", "iso", "CN"), ("official:howard-lutnick", "country", "US"),
-     ("agency:bis", "jurisdiction", "US")],
+    [
+        ("company:nvidia", "ticker", "NVDA"),
+        ("chip:nvidia-h20", "vendor", "company:nvidia"),
+        ("material:lanthanum", "symbol", "La"),
+        ("country:cn", "iso", "CN"),
+        ("official:howard-lutnick", "country", "US"),
+        ("agency:bis", "jurisdiction", "US"),
+    ],
 )
 def test_label_facts(packs, entry_id, fact, value):
     assert getattr(packs.entries[entry_id].entry, fact) == value
@@ -59,16 +73,22 @@ def _write(tmp_path, name, rows):
 @pytest.mark.parametrize(
     "name, rows, expected",
     [
-        ("company.jsonl", [{"id": "company:acme", "name": "Acme Widgets"}, {"id": "company:acme", "name": "Acme"}],
-         "company.jsonl:2:id: duplicate id 'company:acme'"),
+        (
+            "company.jsonl",
+            [{"id": "company:acme", "name": "Acme Widgets"}, {"id": "company:acme", "name": "Acme"}],
+            "company.jsonl:2:id: duplicate id 'company:acme'",
+        ),
         ("company.jsonl", [{"id": "company:acme", "name": "Acme", "colour": "red"}], "company.jsonl:1:colour"),
         ("company.jsonl", [{"id": "Acme", "name": "Acme"}], "company.jsonl:1:id"),
         ("company.jsonl", ['{"id": "company:acme", '], "company.jsonl:1: not JSON"),
         ("chip.jsonl", [{"id": "chip:x1", "name": "X1", "vendor": "acme"}], "chip.jsonl:1:vendor"),
         ("company.jsonl", [{"id": "chip:acme", "name": "Acme"}], "company.jsonl:1:id: id prefix says CHIP"),
         ("gadgets.jsonl", [{"id": "company:acme", "name": "Acme"}], "gadgets.jsonl:0: unknown pack file"),
-        ("company.jsonl", [{"id": "company:acme", "name": "Acme", "aliases": ["NVIDIA"]}],
-         "company.jsonl:1:aliases: 'NVIDIA' is also claimed by company:nvidia"),
+        (
+            "company.jsonl",
+            [{"id": "company:acme", "name": "Acme", "aliases": ["NVIDIA"]}],
+            "company.jsonl:1:aliases: 'NVIDIA' is also claimed by company:nvidia",
+        ),
     ],
 )
 def test_problems_name_file_line_field(tmp_path, name, rows, expected):
@@ -86,10 +106,14 @@ def test_cli_validate_reports_problems_with_exit_1(tmp_path):
 
 
 def test_user_pack_extends_and_overrides_by_id(tmp_path, packs):
-    _write(tmp_path, "company.jsonl", [
-        {"id": "company:caldera-metals", "name": "Caldera Metals Corp", "aliases": ["Caldera"]},
-        {"id": "company:nvidia", "name": "Nvidia (renamed)", "aliases": ["NVIDIA"]},
-    ])
+    _write(
+        tmp_path,
+        "company.jsonl",
+        [
+            {"id": "company:caldera-metals", "name": "Caldera Metals Corp", "aliases": ["Caldera"]},
+            {"id": "company:nvidia", "name": "Nvidia (renamed)", "aliases": ["NVIDIA"]},
+        ],
+    )
     mine = load_rule_packs(extra_dirs=[tmp_path])
     assert mine.entries["company:caldera-metals"].origin == "company.jsonl:1"
     assert mine.entries["company:nvidia"].entry.name == "Nvidia (renamed)"
@@ -103,9 +127,14 @@ def test_rules_test_command_shows_matches_with_rule_ids():
         assert expected in res.output
 
 
-@pytest.mark.parametrize("args, expected", [(["rules", "list", "--label", "CHIP"], "chip:nvidia-h20"),
-                                            (["rules", "show", "company:nvidia"], '"ticker": "NVDA"'),
-                                            (["rules", "stats"], "COMPANY")])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["rules", "list", "--label", "CHIP"], "chip:nvidia-h20"),
+        (["rules", "show", "company:nvidia"], '"ticker": "NVDA"'),
+        (["rules", "stats"], "COMPANY"),
+    ],
+)
 def test_rules_inspection_commands(args, expected):
     res = runner.invoke(app, args)
     assert res.exit_code == 0
