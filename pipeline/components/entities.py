@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from models.records import Label
 from models.rules import CountryEntry, PatternLexicon
-from pipeline.components.mentions import Mention, filter_mentions
+from pipeline.components.mentions import Mention, compact_view, filter_mentions, wrapped_matches
 from pipeline.rules.packs import LoadedEntry, RulePacks, load_rule_packs
 
 RULER_EXACT = "trade_ruler_exact"
@@ -30,6 +30,10 @@ _NOT_ATTRS = {"id", "name", "aliases", "case", "enabled", "note", "demonyms", "m
 _MODEL_NUMBER = re.compile(r"^(?=[^\d]*\d)[A-Z]{1,4}-?\d{1,4}[A-Z]{0,3}\d?$")
 _NAME_TOKEN = re.compile(r"^[A-Z][\w'’.\-]*$")
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}s?$")
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z .'’/-]{1,40}(?:,\s*[A-Z][A-Za-z .'-]{1,30})?,\s+"
+    r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]+)\s*(?:\([^)\n]{1,40}\))?\s*[-–—]+"
+)
 
 if not Doc.has_extension("trade_mentions"):
     Doc.set_extension("trade_mentions", default=None)
@@ -93,6 +97,7 @@ class TradeEntities:
                 for d in le.entry.metonyms:
                     self.forms_kind[(le.entry.id, d)] = "metonym"
         self.titles = {t.title.lower(): t for t in self.packs.titles}
+        self.rulers = [nlp.get_pipe(n) for n in (RULER_EXACT, RULER_LOWER) if n in nlp.component_names]
         self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.title_matcher.add("TITLE", [nlp.make_doc(t) for t in sorted(self.titles)])
         self.max_title_words = max((len(t.split()) for t in self.titles), default=1)
@@ -145,14 +150,29 @@ class TradeEntities:
     # ------------------------------------------------------------------ rules
     def _rule_mentions(self, doc: Doc) -> list[Mention]:
         out: list[Mention] = []
-        group = doc.spans.get(RULES_KEY, [])
-        for span in group:
-            le = self.by_id.get(span.id_)
-            if le is None:
+        found = [(span.id_, span.start, span.end) for span in doc.spans.get(RULES_KEY, [])]
+        view = compact_view(doc)
+        if view is not None:
+            # names wrapped over a line end (“United\nStates”): match the rulers' patterns without the newline
+            for ruler in self.rulers:
+                spans = ruler.match(view[0])
+                found += wrapped_matches(doc, [(sp.id_, sp.start, sp.end) for sp in spans])
+        for entry_id, start, end in found:
+            le = self.by_id.get(entry_id)
+            if le is None or self._in_dateline(doc, start):
                 continue
-            start, end = span.start, span.end
-            out.append(self._from_entry(le, start, end, "rule", le.origin, 1.0, span.text))
+            out.append(self._from_entry(le, start, end, "rule", le.origin, 1.0, doc[start:end].text))
         return out
+
+    @staticmethod
+    def _in_dateline(doc: Doc, i: int) -> bool:
+        """Datelines (“RIO DE JANEIRO, Feb 26 -”, “BUSAN, South Korea, Oct 30 (Reuters) -”) name places, not actors."""
+        end = doc.user_data.get("trade_dateline_end")
+        if end is None:
+            m = _DATELINE.match(doc.text)
+            end = m.end() if m else 0
+            doc.user_data["trade_dateline_end"] = end
+        return doc[i].idx < end
 
     def _from_entry(
         self, le: LoadedEntry, start: int, end: int, method: str, rule: str, score: float, surface: str
@@ -170,6 +190,9 @@ class TradeEntities:
     def _title_spans(self, doc: Doc) -> list[tuple[int, int]]:
         """Token ranges of office/role titles, longest first-come."""
         spans = [(s, e) for _, s, e in self.title_matcher(doc)]
+        view = compact_view(doc)
+        if view is not None:
+            spans += [(s, e) for _, s, e in wrapped_matches(doc, self.title_matcher(view[0]))]
         spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
         out: list[tuple[int, int]] = []
         last_end = -1
@@ -296,7 +319,7 @@ class TradeEntities:
         out: list[Mention] = []
         for ent in doc.ents:
             span = _trim_span(ent)
-            if span is None or (len(span) == 1 and span.text in self.stop):
+            if span is None or (len(span) == 1 and span.text in self.stop) or self._in_dateline(doc, span.start):
                 continue
             if len(span) == 1 and ent.label_ == "ORG" and span.text in self.generic_org_words:
                 continue

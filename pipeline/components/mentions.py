@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from spacy.tokens import Doc
 
 from models.records import Label
 
@@ -46,3 +49,35 @@ def filter_mentions(candidates: list[Mention]) -> list[Mention]:
         taken.append(m)
         claimed.update(range(m.start, m.end))
     return sorted(taken, key=lambda m: m.start)
+
+
+def compact_view(doc: Doc) -> tuple[Doc, list[int]] | None:
+    """A copy of `doc` without its white-space tokens, and the index map back, or None when it has none.
+
+    Wire copy wraps lines inside names (“United\\nStates”); spaCy keeps the newline as a token, so
+    phrase patterns cannot match across it. Matching on this view and mapping back finds them.
+    """
+    cached = doc.user_data.get("trade_compact")
+    if cached is not None:
+        return cached if cached != "none" else None
+    keep = [t.i for t in doc if not t.is_space]
+    if len(keep) == len(doc):
+        doc.user_data["trade_compact"] = "none"
+        return None
+    compact = Doc(doc.vocab, words=[doc[i].text for i in keep], spaces=[True] * len(keep))
+    doc.user_data["trade_compact"] = (compact, keep)
+    return compact, keep
+
+
+def wrapped_matches(doc: Doc, matches: Iterable[tuple[Any, int, int]]) -> list[tuple[Any, int, int]]:
+    """Map matches made on `compact_view(doc)` back to `doc`, keeping only those that cross a line wrap."""
+    view = compact_view(doc)
+    if view is None:
+        return []
+    _, keep = view
+    out = []
+    for key, s, e in matches:
+        ds, de = keep[s], keep[e - 1] + 1
+        if de - ds != e - s:
+            out.append((key, ds, de))
+    return out

@@ -30,7 +30,7 @@ from models.records import Label
 from models.rules import CueEntry
 from pipeline.components.entities import cached_packs
 from pipeline.components.marks import Segment, paragraphs, scan_marks
-from pipeline.components.mentions import Mention
+from pipeline.components.mentions import Mention, compact_view, wrapped_matches
 
 if not Doc.has_extension("trade_quotes"):
     Doc.set_extension("trade_quotes", default=None)
@@ -102,6 +102,8 @@ _SKIP_BETWEEN = {
     "statement",
 }
 _CLAUSE_START = {"that"}
+# Penn tags of adverbs, modals and particles that may stand between a speaker and the cue ("has also said")
+_ADVERB_AUX_TAGS = {"RB", "RBR", "RBS", "MD", "RP", "TO"}
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .,'/-]{2,40},\s+(?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]+)?\s*(?:\([A-Za-z ]+\))?\s*[-–—]+\s*"
 )
@@ -284,6 +286,9 @@ class TradeQuotes:
         found = self._dedupe(found)
         self._channel_inheritance(found)
         doc._.trade_quotes = [f.as_dict() for f in sorted(found, key=lambda f: (f.start, f.end))]
+        # per-document caches of the stages; nothing downstream reads them
+        doc.user_data.pop("trade_compact", None)
+        doc.user_data.pop("trade_dateline_end", None)
         return doc
 
     # ------------------------------------------------------------------ helpers
@@ -296,7 +301,7 @@ class TradeQuotes:
         if entry is None:
             return None
         if has_tags:
-            if not (tok.tag_.startswith("VB") or tok.pos_ in ("VERB", "AUX")):
+            if not tok.tag_.startswith("VB"):
                 return None
         elif tok.lower_ == entry.lemma and entry.lemma not in ("say", "tell", "add", "warn", "insist"):
             # without a tagger a bare lemma ("note", "report", "post") is too often a noun
@@ -322,7 +327,9 @@ class TradeQuotes:
             return None
         # the quoted text must open its sentence: "“…” " at sentence start
         sent = ctx.sent_of_char(seg.open_start)
-        if sent is not None and ctx.doc.text[sent.start_char : seg.open_start].strip():
+        para_start = ctx.para_of(seg.open_start)[0]
+        opens_paragraph = not ctx.text[para_start : seg.open_start].strip()
+        if not opens_paragraph and sent is not None and ctx.text[sent.start_char : seg.open_start].strip():
             return None
         # no other person or organisation named in between (outside quotes)
         lo, hi = ctx.segs[j].close_end, seg.open_start
@@ -402,8 +409,20 @@ class _Context:
                 self.tok_mention[t] = i
         # characters inside quote contents (marks included) are never cues or speakers
         self.quoted = [(s.open_start, s.close_end) for s in segs]
+        self.lower = [t.lower_ for t in doc]
+        self.tok_quoted = [False] * len(doc)
+        for qs, qe in self.quoted:
+            span = doc.char_span(qs, qe, alignment_mode="expand")
+            if span is not None:
+                for t in span:
+                    if qs <= t.idx < qe:
+                        self.tok_quoted[t.i] = True
         self.phrase_cues: dict[int, Cue] = {}
-        for key, s, e in comp.phrases(doc):
+        matches = list(comp.phrases(doc))
+        view = compact_view(doc)
+        if view is not None:
+            matches += wrapped_matches(doc, comp.phrases(view[0]))
+        for key, s, e in matches:
             entry = comp.phrase_entry[doc.vocab.strings[key]]
             if s not in self.phrase_cues or e - s > self.phrase_cues[s].end - self.phrase_cues[s].start:
                 self.phrase_cues[s] = Cue(s, e, entry)
@@ -417,7 +436,7 @@ class _Context:
         return any(s <= c < e for s, e in self.quoted)
 
     def tok_in_quote(self, t: Token) -> bool:
-        return self.in_quote(t.idx)
+        return self.tok_quoted[t.i]
 
     def para_index(self, c: int) -> int:
         for i, (s, e) in enumerate(self.paras):
@@ -601,7 +620,7 @@ class _Context:
         return None
 
     def _anon_at(self, i: int, forward: bool) -> tuple[int, int] | None:
-        words = [t.lower_ for t in self.doc]
+        words = self.lower
         for phrase in self.comp.anon:
             n = len(phrase)
             s = i if forward else i - n + 1
@@ -702,7 +721,7 @@ class _Context:
         i = cue.start - 1
         while i >= lo:
             t = doc[i]
-            if t.lower_ in _SKIP_BETWEEN or (self.has_tags and t.pos_ in ("ADV", "AUX", "PART")):
+            if t.lower_ in _SKIP_BETWEEN or (self.has_tags and t.tag_ in _ADVERB_AUX_TAGS):
                 i -= 1
                 continue
             if t.text == "," and i - 1 >= lo:
