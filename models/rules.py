@@ -211,6 +211,12 @@ class PatternLexicon(BaseModel):
     ambiguous_surnames: list[str] = Field(
         default_factory=list, description="surnames too common to name a pack person on their own (Smith, Ross)"
     )
+    currency_words: list[str] = Field(
+        default_factory=list, description="words after a country that make it part of a currency (U.S. dlrs)"
+    )
+    non_country_places: list[str] = Field(
+        default_factory=list, description="place names that contain a country name but are not it (New Mexico)"
+    )
     generic_org_words: list[str] = Field(
         default_factory=list, description="single words the statistical NER mistakes for organisations (Commerce)"
     )

@@ -99,7 +99,8 @@ class TradeEntities:
         self.titles = {t.title.lower(): t for t in self.packs.titles}
         self.rulers = [nlp.get_pipe(n) for n in (RULER_EXACT, RULER_LOWER) if n in nlp.component_names]
         self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.title_matcher.add("TITLE", [nlp.make_doc(t) for t in sorted(self.titles)])
+        # patterns from the titles as written: lower-casing first would tokenize "sen." apart from "Sen."
+        self.title_matcher.add("TITLE", [nlp.make_doc(t.title) for t in self.packs.titles])
         self.max_title_words = max((len(t.split()) for t in self.titles), default=1)
         self.company_heads = set(self.lex.company_heads)
         self.legal = set(self.lex.legal_suffixes)
@@ -107,6 +108,12 @@ class TradeEntities:
         self.media_heads = set(self.lex.media_heads)
         self.chip_nouns = {w.lower() for w in self.lex.chip_nouns}
         self.stop = set(self.lex.name_stopwords)
+        self.currency_words = set(self.lex.currency_words)
+        places = sorted(self.lex.non_country_places, key=len, reverse=True)
+        self.place_re = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in places) + r")\b") if places else None
+        self.government_words = {h for h in self.lex.agency_heads if " " not in h} | {"government", "Government"}
+        # multi-word heads of government bodies the NER calls organisations ("Central Bank")
+        self.agency_phrases = {h for h in self.lex.agency_heads if " " in h}
         self.generic_org_words = (
             self.agency_heads | self.company_heads | self.media_heads | set(self.lex.generic_org_words)
         )
@@ -133,36 +140,64 @@ class TradeEntities:
 
     # ------------------------------------------------------------------ pipeline entry point
     def __call__(self, doc: Doc) -> Doc:
-        cands = self._rule_mentions(doc)
-        title_spans = self._title_spans(doc)
-        cands += self._pattern_mentions(doc, cands, title_spans)
+        # Wire copy wraps lines inside names and titles (“Trade Minister\nRha Woong Bae”). The stage works on
+        # a view of the doc without white-space tokens and maps every mention back to the doc at the end.
+        view = compact_view(doc)
+        work, keep = view if view is not None else (doc, None)
+        cands = self._rule_mentions(doc, work)
+        title_spans = self._title_spans(work)
+        cands += self._pattern_mentions(work, cands, title_spans)
         mentions = filter_mentions(cands)
         if self.use_model_ner and doc.has_annotation("ENT_IOB"):
             # rules and patterns win on overlap, whatever the length of the model span
             claimed = {i for m in mentions for i in range(m.start, m.end)}
-            extra = [m for m in self._model_mentions(doc) if not any(i in claimed for i in range(m.start, m.end))]
+            model = self._model_mentions(doc, keep)
+            extra = [m for m in model if not any(i in claimed for i in range(m.start, m.end))]
             mentions = filter_mentions([*mentions, *extra])
-        mentions = self._resolve(doc, mentions)
-        self._attach_titles(doc, mentions, title_spans)
+        if keep is not None:
+            mentions = [m for m in mentions if not self._in_dateline(doc, keep[m.start])]
+        else:
+            mentions = [m for m in mentions if not self._in_dateline(doc, m.start)]
+        mentions = [m for m in mentions if not self._not_a_country(work, m)]
+        mentions = self._resolve(work, mentions)
+        self._attach_titles(work, mentions, title_spans)
+        if keep is not None:
+            for m in mentions:
+                m.start, m.end = keep[m.start], keep[m.end - 1] + 1
         doc._.trade_mentions = mentions
         return doc
 
     # ------------------------------------------------------------------ rules
-    def _rule_mentions(self, doc: Doc) -> list[Mention]:
+    def _rule_mentions(self, doc: Doc, work: Doc) -> list[Mention]:
+        """Pack matches on `work` (the doc itself, or its view without white space)."""
+        if work is doc:
+            found = [(span.id_, span.start, span.end) for span in doc.spans.get(RULES_KEY, [])]
+        else:
+            # the rulers' own patterns, matched on the view (the pipeline's pass cannot cross a line wrap)
+            found = [(sp.id_, sp.start, sp.end) for ruler in self.rulers for sp in ruler.match(work)]
         out: list[Mention] = []
-        found = [(span.id_, span.start, span.end) for span in doc.spans.get(RULES_KEY, [])]
-        view = compact_view(doc)
-        if view is not None:
-            # names wrapped over a line end (“United\nStates”): match the rulers' patterns without the newline
-            for ruler in self.rulers:
-                spans = ruler.match(view[0])
-                found += wrapped_matches(doc, [(sp.id_, sp.start, sp.end) for sp in spans])
         for entry_id, start, end in found:
             le = self.by_id.get(entry_id)
-            if le is None or self._in_dateline(doc, start):
+            if le is None:
                 continue
-            out.append(self._from_entry(le, start, end, "rule", le.origin, 1.0, doc[start:end].text))
+            out.append(self._from_entry(le, start, end, "rule", le.origin, 1.0, work[start:end].text))
         return out
+
+    def _not_a_country(self, work: Doc, m: Mention) -> bool:
+        """“U.S. dlrs” is a currency and “New Mexico” a state: no country mention there."""
+        if m.label is not Label.COUNTRY:
+            return False
+        if m.end < len(work) and work[m.end].text in self.currency_words:
+            return True
+        s, e = work[m.start].idx, work[m.end - 1].idx + len(work[m.end - 1].text)
+        return any(ps <= s and e <= pe for ps, pe in self._place_ranges(work))
+
+    def _place_ranges(self, work: Doc) -> list[tuple[int, int]]:
+        cached = work.user_data.get("trade_places")
+        if cached is None:
+            cached = [(m.start(), m.end()) for m in self.place_re.finditer(work.text)] if self.place_re else []
+            work.user_data["trade_places"] = cached
+        return cached
 
     @staticmethod
     def _in_dateline(doc: Doc, i: int) -> bool:
@@ -190,9 +225,6 @@ class TradeEntities:
     def _title_spans(self, doc: Doc) -> list[tuple[int, int]]:
         """Token ranges of office/role titles, longest first-come."""
         spans = [(s, e) for _, s, e in self.title_matcher(doc)]
-        view = compact_view(doc)
-        if view is not None:
-            spans += [(s, e) for _, s, e in wrapped_matches(doc, self.title_matcher(view[0]))]
         spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
         out: list[tuple[int, int]] = []
         last_end = -1
@@ -219,36 +251,47 @@ class TradeEntities:
             j = e
             while (
                 j < n
-                and j - e < 4
+                and j - e < 5
                 and self._is_name_token(doc[j])
                 and j not in claimed
                 and doc[j].text not in self.titles
             ):
                 if doc[j].is_sent_start and j != e:
                     break
-                j += 1
+                j = self._past_hyphen(doc, j + 1)
             if j - e >= 1 and (j - e >= 2 or (te is not None and doc[j - 1].text[:1].isupper())):
-                label = Label.OFFICIAL if te is not None and te.official else Label.PERSON
+                official = self._official_role(doc, s, e, j, te)
+                label = Label.OFFICIAL if official else Label.PERSON
                 name = _clean_name(doc[e:j].text)
                 out.append(Mention(e, j, label, None, name, "pattern", "pattern:titled-person", 0.8, {}))
-        # 1b. appositive titles: "Dana Whitfield, the U.S. commerce under secretary," / "Lena Kowalczyk, an analyst at"
+        # 1b. appositive titles: "Dana Whitfield, the U.S. commerce under secretary," / "Robert Arnott, Australia's
+        # delegate to ..." / "John Ni, director of the Ministry's ..."
         for s, e in titles:
             k = s - 1
             while (
                 k >= 0
-                and s - k <= 4
+                and s - k <= 5
                 and doc[k].text != ","
-                and (doc[k].lower_ in {"the", "a", "an"} or doc[k].text[:1].isupper() or k in claimed)
+                and (doc[k].lower_ in {"the", "a", "an", "'s", "’s"} or doc[k].text[:1].isupper() or k in claimed)
             ):
                 k -= 1
             if k < 2 or doc[k].text != ",":
                 continue
             j = k
-            while j - 1 >= 0 and k - j < 3 and self._is_name_token(doc[j - 1]) and (j - 1) not in claimed:
+            while (
+                j - 1 >= 0
+                and k - j < 5
+                and (j - 1) not in claimed
+                and doc[j - 1].lower_ not in self.titles
+                and (self._is_name_token(doc[j - 1]) or (doc[j - 1].text == "-" and j - 2 >= 0))
+            ):
                 j -= 1
-            if k - j >= 2:
+            while j < k and not self._is_name_token(doc[j]):
+                j += 1
+            after_title = j >= 1 and doc[j - 1].lower_ in self.titles
+            if k - j >= 2 or (k - j == 1 and after_title):
                 te = self._title_entry(doc, s, e)
-                label = Label.OFFICIAL if te is not None and te.official else Label.PERSON
+                label = Label.OFFICIAL if self._official_role(doc, s, e, e + 8, te) else Label.PERSON
                 out.append(
                     Mention(
                         j, k, label, None, _clean_name(doc[j:k].text), "pattern", "pattern:appositive-person", 0.75, {}
@@ -314,43 +357,75 @@ class TradeEntities:
                 )
         return out
 
+    @staticmethod
+    def _past_hyphen(doc: Doc, j: int) -> int:
+        """Hyphenated given names (“Lee Ta-hai”, “Chang Chi-cheng”) are split by the tokenizer: step over them."""
+        while (
+            j + 1 < len(doc)
+            and doc[j].text == "-"
+            and not doc[j - 1].whitespace_
+            and not doc[j].whitespace_
+            and doc[j + 1].is_alpha
+        ):
+            j += 2
+        return j
+
+    def _official_role(self, doc: Doc, s: int, e: int, hi: int, te: Any) -> bool:
+        """A title makes its holder an OFFICIAL when the office is public: the lexicon says so, or a role word
+        (“director”, “vice chairman”, “delegate”) sits in a government body (“of the Ministry's ...”)."""
+        if te is not None and te.official:
+            return True
+        window = [t.text for t in doc[max(0, s - 3) : min(len(doc), hi)]]
+        return any(w in self.government_words for w in window)
+
     # ------------------------------------------------------------------ statistical NER
-    def _model_mentions(self, doc: Doc) -> list[Mention]:
+    def _model_mentions(self, doc: Doc, keep: list[int] | None) -> list[Mention]:
+        """Model NER spans typed by pack lookup and head words, on the work view's token indices."""
         out: list[Mention] = []
+        inv = {orig: k for k, orig in enumerate(keep)} if keep is not None else None
         for ent in doc.ents:
             span = _trim_span(ent)
-            if span is None or (len(span) == 1 and span.text in self.stop) or self._in_dateline(doc, span.start):
+            if span is None or (len(span) == 1 and span.text in self.stop):
                 continue
-            if len(span) == 1 and ent.label_ == "ORG" and span.text in self.generic_org_words:
-                continue
-            # datelines (“WASHINGTON, Jan 15 -”) and headlines are all capitals: no lookup by lower case there
-            known = self.by_form.get(span.text.lower()) if not span.text.isupper() or len(span.text) <= 5 else None
-            if known is not None and ent.label_ in {"ORG", "GPE", "NORP", "LOC", "PERSON", "PRODUCT", "FAC", "LAW"}:
-                m = self._from_entry(known, span.start, span.end, "model", f"model:{ent.label_}", 0.6, span.text)
-                out.append(m)
-                continue
-            label: Label | None = None
-            if ent.label_ == "PERSON":
-                if len(span) < 2 and not any(t.is_title for t in span):
-                    continue
-                label = Label.PERSON
-            elif ent.label_ == "ORG":
-                words = set(span.text.split())
-                if words & self.agency_heads:
-                    label = Label.AGENCY
-                elif words & self.media_heads:
-                    label = Label.MEDIA
-                else:
-                    label = Label.COMPANY
-            elif ent.label_ == "LAW":
-                label = Label.POLICY
-            elif ent.label_ == "PRODUCT" and any(_MODEL_NUMBER.match(t.text) for t in span):
-                label = Label.CHIP
-            if label is None:
-                continue
-            name = _clean_name(span.text) if label is Label.PERSON else _clean_org(span.text)
-            out.append(Mention(span.start, span.end, label, None, name, "model", f"model:{ent.label_}", 0.5, {}))
+            out.extend(self._model_mention(ent, span, inv))
         return out
+
+    def _model_mention(self, ent: Span, span: Span, inv: dict[int, int] | None) -> list[Mention]:
+        if inv is not None:
+            toks = [t.i for t in span if not t.is_space]
+            if not toks:
+                return []
+            w_start, w_end = inv[toks[0]], inv[toks[-1]] + 1
+        else:
+            w_start, w_end = span.start, span.end
+        text = " ".join(span.text.split())
+        if len(span) == 1 and ent.label_ == "ORG" and text in self.generic_org_words:
+            return []
+        # datelines (“WASHINGTON, Jan 15 -”) and headlines are all capitals: no lookup by lower case there
+        known = self.by_form.get(text.lower()) if not text.isupper() or len(text) <= 5 else None
+        if known is not None and ent.label_ in {"ORG", "GPE", "NORP", "LOC", "PERSON", "PRODUCT", "FAC", "LAW"}:
+            return [self._from_entry(known, w_start, w_end, "model", f"model:{ent.label_}", 0.6, text)]
+        label: Label | None = None
+        words = set(text.split())
+        if ent.label_ == "PERSON":
+            if len(words) < 2 and not any(t.is_title for t in span):
+                return []
+            label = Label.PERSON
+        elif ent.label_ == "ORG":
+            if words & self.agency_heads or any(h in text for h in self.agency_phrases):
+                label = Label.AGENCY
+            elif words & self.media_heads:
+                label = Label.MEDIA
+            else:
+                label = Label.COMPANY
+        elif ent.label_ == "LAW":
+            label = Label.POLICY
+        elif ent.label_ == "PRODUCT" and any(_MODEL_NUMBER.match(t.text) for t in span):
+            label = Label.CHIP
+        if label is None:
+            return []
+        name = _clean_name(text) if label is Label.PERSON else _clean_org(text)
+        return [Mention(w_start, w_end, label, None, name, "model", f"model:{ent.label_}", 0.5, {})]
 
     # ------------------------------------------------------------------ in-article resolution
     def _resolve(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -453,22 +528,45 @@ class TradeEntities:
         """`attrs.title` = the title written next to the name, spread to every mention of that person."""
         title_end = {e: (s, e) for s, e in titles}
         found: dict[str, str] = {}
+        official_keys: set[str] = set()
         for m in mentions:
             if m.label not in (Label.PERSON, Label.OFFICIAL):
                 continue
-            title = self._title_before(doc, m, title_end, mentions) or self._title_after(doc, m, titles)
-            if title:
-                m.attrs["title"] = title
-                te = self.titles.get(title.split()[-1].lower()) or self._last_title_entry(title)
-                if te is not None and te.official and m.label is Label.PERSON and m.canonical_id is None:
-                    m.label = Label.OFFICIAL
-                if te is not None and te.gender and "gender" not in m.attrs:
-                    m.attrs["gender"] = te.gender
-                found.setdefault(m.canonical_id or m.canonical_name, title)
+            key = m.canonical_id or m.canonical_name
+            before = self._title_before(doc, m, title_end, mentions)
+            after = self._title_after(doc, m, titles)
+            # the public office wins when the text gives both (“Lord Plumb, European Parliament President”)
+            options = [t for t in (before, after) if t]
+            official = [t for t in options if self._is_official_title(doc, t, m)]
+            official.sort(key=lambda t: not getattr(self._last_title_entry(t), "official", False))
+            title = official[0] if official else (options[0] if options else None)
+            if not title:
+                continue
+            m.attrs["title"] = title
+            te = self._last_title_entry(title)
+            if official:
+                official_keys.add(key)
+            if te is not None and te.gender and "gender" not in m.attrs:
+                m.attrs["gender"] = te.gender
+            if official or key not in found:
+                found[key] = title
         for m in mentions:
             key = m.canonical_id or m.canonical_name
-            if m.label in (Label.PERSON, Label.OFFICIAL) and "title" not in m.attrs and key in found:
+            if m.label not in (Label.PERSON, Label.OFFICIAL):
+                continue
+            if "title" not in m.attrs and key in found:
                 m.attrs["title"] = found[key]
+            if key in official_keys and m.label is Label.PERSON and m.canonical_id is None:
+                m.label = Label.OFFICIAL
+
+    def _is_official_title(self, doc: Doc, title: str, m: Mention) -> bool:
+        te = self._last_title_entry(title)
+        if te is not None and te.official:
+            return True
+        # a role word in a government body: “vice chairman of the government's Council ...”
+        words = set(title.replace("'s", " ").split())
+        after = {t.text for t in doc[m.end : min(len(doc), m.end + 10)]}
+        return bool((words | after) & self.government_words) and te is not None
 
     def _last_title_entry(self, title: str) -> Any:
         words = title.lower().split()
@@ -555,7 +653,7 @@ def _surname(name: str, family_first: set[str] | frozenset[str] = frozenset()) -
     words = [w for w in name.split() if w not in {"Jr.", "Jr", "Sr.", "III", "II"}]
     if len(words) < 2:
         return None
-    if len(words) == 2 and words[0] in family_first and words[1] not in family_first:
+    if len(words) in (2, 3) and words[0] in family_first and words[-1] not in family_first:
         return words[0]
     return words[-1]
 

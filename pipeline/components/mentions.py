@@ -64,9 +64,24 @@ def compact_view(doc: Doc) -> tuple[Doc, list[int]] | None:
     if len(keep) == len(doc):
         doc.user_data["trade_compact"] = "none"
         return None
-    compact = Doc(doc.vocab, words=[doc[i].text for i in keep], spaces=[True] * len(keep))
+    compact = Doc(
+        doc.vocab,
+        words=[doc[i].text for i in keep],
+        spaces=[True] * len(keep),
+        # a sentence starting at a dropped space token starts at the next kept token
+        sent_starts=_sent_starts(doc, keep) if doc.has_annotation("SENT_START") else None,
+    )
     doc.user_data["trade_compact"] = (compact, keep)
     return compact, keep
+
+
+def _sent_starts(doc: Doc, keep: list[int]) -> list[bool]:
+    starts = {s.start for s in doc.sents}
+    out, prev = [], -1
+    for i in keep:
+        out.append(i == 0 or any(k in starts for k in range(prev + 1, i + 1)))
+        prev = i
+    return out
 
 
 def wrapped_matches(doc: Doc, matches: Iterable[tuple[Any, int, int]]) -> list[tuple[Any, int, int]]:

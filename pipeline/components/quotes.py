@@ -289,6 +289,7 @@ class TradeQuotes:
         # per-document caches of the stages; nothing downstream reads them
         doc.user_data.pop("trade_compact", None)
         doc.user_data.pop("trade_dateline_end", None)
+        doc.user_data.pop("trade_places", None)
         return doc
 
     # ------------------------------------------------------------------ helpers
@@ -721,7 +722,7 @@ class _Context:
         i = cue.start - 1
         while i >= lo:
             t = doc[i]
-            if t.lower_ in _SKIP_BETWEEN or (self.has_tags and t.tag_ in _ADVERB_AUX_TAGS):
+            if t.is_space or t.lower_ in _SKIP_BETWEEN or (self.has_tags and t.tag_ in _ADVERB_AUX_TAGS):
                 i -= 1
                 continue
             if t.text == "," and i - 1 >= lo:
@@ -769,7 +770,8 @@ class _Context:
         i = cue.end
         doc = self.doc
         while i < hi and (
-            doc[i].lower_
+            doc[i].is_space
+            or doc[i].lower_
             in {
                 "on",
                 "tuesday",
