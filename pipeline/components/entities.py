@@ -181,6 +181,13 @@ class TradeEntities:
             if le is None:
                 continue
             out.append(self._from_entry(le, start, end, "rule", le.origin, 1.0, work[start:end].text))
+            # “China's Ministry of Commerce” is two mentions: the country and the body
+            poss = next((k for k in range(start + 1, end - 1) if work[k].text in {"'s", "’s"}), None)
+            if poss is not None and le.label is not Label.COUNTRY:
+                country = self.by_form.get(work[start:poss].text.lower())
+                if country is not None and country.label is Label.COUNTRY:
+                    out[-1] = self._from_entry(le, poss + 1, end, "rule", le.origin, 1.0, work[poss + 1 : end].text)
+                    out.append(self._from_entry(country, start, poss, "rule", country.origin, 1.0, work[start:poss].text))
         return out
 
     def _not_a_country(self, work: Doc, m: Mention) -> bool:

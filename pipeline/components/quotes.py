@@ -102,6 +102,7 @@ _SKIP_BETWEEN = {
     "statement",
 }
 _CLAUSE_START = {"that"}
+_DATELINE_PLACE = re.compile(r"^\s*([A-Z][A-Z .'’-]{1,40})(?:,\s*([A-Z][A-Za-z .'-]{1,30}))?,\s+[A-Z0-9]")
 # Penn tags of adverbs, modals and particles that may stand between a speaker and the cue ("has also said")
 _ADVERB_AUX_TAGS = {"RB", "RBR", "RBS", "MD", "RP", "TO"}
 _DATELINE = re.compile(
@@ -207,6 +208,11 @@ class TradeQuotes:
         self.nominals = {k.lower(): v for k, v in self.lex.nominal_heads.items()}
         self.channels = sorted((c.split() for c in self.lex.channel_nouns), key=len, reverse=True)
         self.stop = set(self.lex.name_stopwords)
+        # dateline city or country -> the country entry (“SEOUL, March 11 -” -> South Korea)
+        self.place_country: dict[str, Any] = {}
+        for le in packs.by_label(Label.COUNTRY):
+            for form in le.entry.surface_forms():
+                self.place_country.setdefault(form.lower(), le.entry)
         self.parser = nlp.get_pipe("parser") if "parser" in nlp.component_names else None
         self.parse_enabled = self.parser is not None
 
@@ -225,6 +231,8 @@ class TradeQuotes:
             f = self._attribute_segment(ctx, seg, k)
             if f is not None:
                 attributed[k] = f
+                if f.speaker is not None:
+                    ctx.speakers_so_far.append(f.speaker)
         # a group (continued paragraphs) shares the attribution any of its segments found
         by_group: dict[int, Found] = {}
         for k, f in attributed.items():
@@ -292,6 +300,18 @@ class TradeQuotes:
         doc.user_data.pop("trade_places", None)
         return doc
 
+    def dateline_country(self, text: str) -> dict[str, Any] | None:
+        """The country of a wire dateline, as a speaker without a mention."""
+        m = _DATELINE_PLACE.match(text)
+        if not m:
+            return None
+        for part in (m.group(2), m.group(1)):
+            entry = self.place_country.get((part or "").strip().lower())
+            if entry is not None:
+                return {"mention": None, "mention_index": None, "name": entry.name, "canonical_id": entry.id,
+                        "label": Label.COUNTRY.value, "title": None}
+        return None
+
     # ------------------------------------------------------------------ helpers
     @staticmethod
     def _words(s: str) -> int:
@@ -357,7 +377,9 @@ class TradeQuotes:
     def _indirect(self, ctx: _Context, used_cues: set[int], segs: list[Segment]) -> list[Found]:
         out: list[Found] = []
         for sent in ctx.doc.sents:
-            out.extend(ctx.indirect_in(sent, used_cues))
+            found = ctx.indirect_in(sent, used_cues)
+            ctx.speakers_so_far.extend(f.speaker for f in found if f.speaker is not None)
+            out.extend(found)
         return out
 
     @staticmethod
@@ -428,6 +450,8 @@ class _Context:
             if s not in self.phrase_cues or e - s > self.phrase_cues[s].end - self.phrase_cues[s].start:
                 self.phrase_cues[s] = Cue(s, e, entry)
         self._parsed: dict[int, Doc] = {}
+        self.speakers_so_far: list[dict[str, Any]] = []
+        self.home_country = comp.dateline_country(doc.text)
 
     # ---------------------------------------------------------------- geometry
     def char(self, m: Mention) -> tuple[int, int]:
@@ -524,6 +548,19 @@ class _Context:
         word = tok.lower_
         gender = PERSONAL.get(word)
         want = PEOPLE if word in PERSONAL else ORGS if word == "it" else (*PEOPLE, *ORGS)
+        if word in {"it", "they"}:
+            # “it said” most often continues the organisation that spoke last, not the last country named
+            for sp_prev in reversed(self.speakers_so_far):
+                if sp_prev.get("mention_index") is not None and sp_prev.get("label") in {
+                    Label.COMPANY.value, Label.AGENCY.value, Label.MEDIA.value, Label.COUNTRY.value
+                } and self.mentions[sp_prev["mention_index"]].end <= tok.i:
+                    sp = dict(sp_prev)
+                    sp["mention"] = (tok.idx, tok.idx + len(tok.text))
+                    return sp
+            if word == "they":
+                return {"mention": (tok.idx, tok.idx + len(tok.text)), "mention_index": None, "name": None,
+                        "canonical_id": None, "label": None, "title": None}
+            want = (Label.COMPANY, Label.AGENCY, Label.MEDIA)
         for i in range(len(self.mentions) - 1, -1, -1):
             m = self.mentions[i]
             if m.end > tok.i or m.label not in want:
@@ -553,6 +590,12 @@ class _Context:
         labels = [Label(x) for x in self.comp.nominals.get(head, [])]
         title = self.comp.titles.get(head)
         span_chars = (self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1].text))
+        if head == "government" and self.home_country is not None:
+            # “the government” of a Seoul-datelined story is South Korea's
+            return {**self.home_country, "mention": span_chars}
+        # the most salient earlier mention that fits: a speaker of an earlier quote, then the most mentioned,
+        # then the nearest (“The company said” after a list of rivals still means the story's company)
+        fits: list[int] = []
         for i in range(len(self.mentions) - 1, -1, -1):
             m = self.mentions[i]
             if m.end > start:
@@ -562,9 +605,18 @@ class _Context:
                 t = (self.title_for(m) or "").lower()
                 ok = head in t
             if ok:
-                sp = self.speaker_from_mention(i)
-                sp["mention"] = span_chars
-                return sp
+                fits.append(i)
+        if fits:
+            def key_of(i: int) -> str:
+                return self.mentions[i].canonical_id or self.mentions[i].canonical_name
+
+            counts: dict[str, int] = {}
+            for i in fits:
+                counts[key_of(i)] = counts.get(key_of(i), 0) + 1
+            best = max(fits, key=lambda i: (counts[key_of(i)], i))
+            sp = self.speaker_from_mention(best)
+            sp["mention"] = span_chars
+            return sp
         return {
             "mention": span_chars,
             "mention_index": None,
@@ -642,22 +694,23 @@ class _Context:
         if anon is not None:
             s, e = anon
             return self._anon_speaker(s, e)
-        if doc[i].lower_ in {"a", "an", "the"} and i + 1 < hi:
+        if doc[i].lower_ in {"a", "an", "the", "one"} and i + 1 < hi:
             j = i + 1
-            # "a spokesperson for Huawei", "a Huawei spokesperson", "the company"
-            while j < hi and j - i < 5 and not doc[j].is_punct:
+            nominal: tuple[str, int] | None = None
+            # "a spokesperson for Huawei", "a Foreign Ministry official", "a Huawei spokesperson", "the company":
+            # the last role word of the phrase is its head, so keep reading past "Ministry" to "official"
+            while j < hi and j - i < 6 and not doc[j].is_punct and doc[j].lower_ not in _CLAUSE_BREAKS:
                 head = doc[j].lower_
                 two = f"{doc[j].lower_} {doc[j + 1].lower_}" if j + 1 < hi else ""
                 if two in self.comp.titles or head in self.comp.titles:
                     end = j + (2 if two in self.comp.titles else 1)
                     return self._role_speaker(i, end, hi, doc[j:end].text)
-                if head in self.comp.nominals or two in self.comp.nominals:
+                if nominal is None and (head in self.comp.nominals or two in self.comp.nominals):
                     key = two if two in self.comp.nominals else head
-                    end = j + (2 if two in self.comp.nominals else 1)
-                    if doc[i].lower_ == "the":
-                        return self.resolve_nominal(i, end, key)
-                    return None
+                    nominal = (key, j + (2 if two in self.comp.nominals else 1))
                 j += 1
+            if nominal is not None and doc[i].lower_ == "the":
+                return self.resolve_nominal(i, nominal[1], nominal[0])
         return None
 
     def nominal_backward(self, i: int, lo: int) -> dict[str, Any] | None:
@@ -789,6 +842,18 @@ class _Context:
             i += 1
         if i >= hi:
             return None
+        # a person named in the phrase after the cue wins over the firm before it:
+        # “said Jardine Fleming (Securities) Ltd analyst Nick Edwards”
+        depth = 0
+        for k in range(i, min(hi, i + 12)):
+            t = doc[k]
+            depth += t.text == "("
+            depth -= t.text == ")"
+            if depth <= 0 and t.text in {",", ".", ";", "“", '"'}:
+                break
+            idx_k = self.tok_mention.get(k)
+            if idx_k is not None and self.mentions[idx_k].label in PEOPLE:
+                return self.speaker_from_mention(idx_k)
         # skip a title before the name: "said U.S. Trade Representative X"
         idx = self.tok_mention.get(i)
         if idx is None:

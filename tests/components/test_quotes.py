@@ -110,7 +110,7 @@ FORMATS = [
                 "China firmly opposes the U.S. measures and will take necessary steps.",
                 "said",
                 "Commerce Ministry",
-                "Chinese Ministry of Commerce",
+                "Commerce Ministry",  # a bare "Commerce Ministry" names no country: no pack id
             )
         ],
     ),
