@@ -2,8 +2,161 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+
+from pipeline.eval.gold import DEFAULT_SHARED
+
+err = Console(stderr=True, soft_wrap=True)  # messages name paths and docs: never wrap them
+out = Console()
+ModelOpt = Annotated[str | None, typer.Option("--model", help="spaCy pipeline, or 'none' (default: settings).")]
+
+
+def _shared_default() -> Path:
+    # shown relative when run from the repo root, as in `make eval`
+    return Path("../shared") if Path("../shared").resolve() == DEFAULT_SHARED.resolve() else DEFAULT_SHARED
 
 
 def register(app: typer.Typer) -> None:
     """Add the eval/annotate commands to the `tradex` app."""
+
+    @app.command("eval")
+    def eval_cmd(
+        gold: Annotated[list[Path] | None, typer.Option("--gold", help="Gold JSONL file (repeatable).")] = None,
+        pred: Annotated[Path | None, typer.Option("--pred", help="Records JSONL to score instead of running the "
+                                                  "pipeline (with one --gold or --polnear).")] = None,
+        polnear: Annotated[Path | None, typer.Option("--polnear", help="PolNeAR folder "
+                                                     "(--all uses SHARED/polnear).")] = None,
+        split: Annotated[str, typer.Option("--split", help="PolNeAR split.")] = "dev",
+        all_sets: Annotated[bool, typer.Option("--all", help="Gold dev + test and PolNeAR dev "
+                                               "(what `make eval` runs).")] = False,
+        shared: Annotated[Path | None, typer.Option("--shared", help="The shared folder "
+                                                    "(default ../shared of the repo).")] = None,
+        model: ModelOpt = None,
+        workers: Annotated[int | None, typer.Option("--workers", "-w", help="Processes for the pipeline run.")] = None,
+        batch_size: Annotated[int | None, typer.Option("--batch-size", help="Documents per nlp.pipe batch.")] = None,
+        limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N articles per set.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="One JSON document on stdout instead of tables.")] = False,
+        diff: Annotated[bool, typer.Option("--diff", help="Missed and spurious spans per article.")] = False,
+        top: Annotated[int, typer.Option("--top", help="Rows of the most-frequent-errors list.")] = 20,
+        check_baseline: Annotated[bool, typer.Option("--check-baseline", help="Exit 1 when a headline score drops "
+                                                     "more than 0.01 below corpus/gold/baseline.json.")] = False,
+        update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Rewrite the baseline with this "
+                                                      "run's scores (deliberately).")] = False,
+        baseline: Annotated[Path | None, typer.Option("--baseline", help="Baseline file.")] = None,
+    ) -> None:
+        """Score the pipeline against gold files and/or PolNeAR.
+
+        Exit status: 0 scored (and no drop), 1 a headline score dropped below the baseline, 2 usage or gold error.
+        """
+        from pipeline.eval import baseline as bl
+        from pipeline.eval.gold import GoldError
+        from pipeline.eval.report import check_table, print_run, run_json
+
+        shared_dir = shared or _shared_default()
+        if not (gold or polnear or all_sets):
+            err.print("[red]give --gold FILE, --polnear DIR or --all[/red]")
+            raise typer.Exit(2)
+        if (check_baseline or update_baseline) and (not all_sets or gold or polnear or pred or limit):
+            err.print("[red]--check-baseline/--update-baseline compare whole --all runs: "
+                      "no --gold, --polnear, --pred or --limit with them[/red]")
+            raise typer.Exit(2)
+        if pred is not None and (all_sets or len(gold or []) + (polnear is not None) != 1):
+            err.print("[red]--pred scores one prediction file against one --gold file or one --polnear split[/red]")
+            raise typer.Exit(2)
+        if all_sets:
+            req = bl.EvalRequest.all_sets(shared=shared_dir)
+        else:
+            req = bl.EvalRequest(shared=shared_dir, pred=pred, split=split, polnear=polnear)
+        req.model, req.workers, req.batch_size, req.limit, req.diff = model, workers, batch_size, limit, diff
+        for g in gold or []:
+            name = f"gold_{g.stem}"
+            req.gold[name if name not in req.gold else f"{name}_{len(req.gold)}"] = g
+        try:
+            run = bl.run_eval(req)
+        except GoldError as e:
+            for p in e.problems:
+                err.print(f"[red]{p}[/red]", highlight=False)
+            err.print(f"[red]{len(e.problems)} gold problem(s): nothing scored[/red]")
+            raise typer.Exit(2) from e
+        except (FileNotFoundError, ValueError) as e:
+            err.print(f"[red]{e}[/red]", highlight=False)
+            raise typer.Exit(2) from e
+        for name, reason in run.skipped.items():
+            err.print(f"[yellow]skipped {name}: {reason}[/yellow]", highlight=False)
+
+        checked = None
+        status = 0
+        if check_baseline:
+            try:
+                checked = bl.check(run, bl.read_baseline(baseline or bl.DEFAULT_BASELINE))
+            except bl.BaselineMissing as e:
+                err.print(f"[red]{e}[/red]", highlight=False)
+                raise typer.Exit(2) from e
+            status = 1 if checked.failed else 0
+        if as_json:
+            # plain JSON (no colour, no wrapping) so it pipes into other tools unchanged
+            doc = run_json(run, top=top, diff=diff, checked=checked, headline=bl.headline(run))
+            typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        else:
+            print_run(out, run, top=top, diff=diff)
+            if checked is not None:
+                out.print(check_table(checked))
+        if checked is not None:
+            for note in checked.notes:
+                err.print(f"[yellow]{note}[/yellow]", highlight=False)
+            if checked.failed:
+                drops = ", ".join(f"{c.key} {c.baseline:.3f}->{c.current:.3f}" for c in checked.drops
+                                  if c.baseline is not None and c.current is not None)
+                err.print(f"[red]baseline check failed: {drops}[/red]", highlight=False)
+            else:
+                err.print(f"baseline check passed ({sum(c.status == 'ok' for c in checked.checks)} scores)")
+        if update_baseline:
+            try:
+                path = baseline or bl.DEFAULT_BASELINE
+                bl.write_baseline(run, path)
+            except ValueError as e:
+                err.print(f"[red]{e}[/red]", highlight=False)
+                raise typer.Exit(2) from e
+            err.print(f"baseline written to {path}")
+        raise typer.Exit(status)
+
+    @app.command("annotate")
+    def annotate_cmd(
+        inputs: Annotated[list[str], typer.Argument(help="Files, folders or globs to pre-annotate.")],
+        output: Annotated[Path, typer.Option("--output", "-o", help="Draft gold JSONL to write.")],
+        split: Annotated[str, typer.Option("--split", help="dev or test.")] = "dev",
+        shared: Annotated[Path | None, typer.Option("--shared", help="The shared folder (inputs in it become "
+                                                    "stand-off gold).")] = None,
+        ids: Annotated[list[str] | None, typer.Option("--id", help="Only this doc id (repeatable).")] = None,
+        model: ModelOpt = None,
+        force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
+    ) -> None:
+        """Pre-fill a gold file from the pipeline's predictions, for correction by hand."""
+        from pipeline.eval.annotate import draft_gold, write_gold
+        from pipeline.settings import Settings
+
+        if split not in ("dev", "test"):
+            err.print(f"[red]--split must be dev or test, not {split!r}[/red]")
+            raise typer.Exit(2)
+        if output.exists() and not force:
+            err.print(f"[red]{output} exists; it may hold corrected gold. Use --force to overwrite it.[/red]")
+            raise typer.Exit(2)
+        settings = Settings.load(model=model)
+        try:
+            draft = draft_gold(inputs, shared=shared or _shared_default(), split=split, settings=settings,
+                               ids=set(ids) if ids else None)
+        except ValueError as e:
+            err.print(f"[red]{e}[/red]", highlight=False)
+            raise typer.Exit(2) from e
+        for bad in draft.errors:
+            err.print(f"[yellow]{bad.source}: {bad.error_code} {bad.message}[/yellow]", highlight=False)
+        write_gold(output, draft.articles)
+        standoff = sum(1 for a in draft.articles if a.text_ref is not None)
+        err.print(f"{len(draft.articles)} draft articles ({standoff} stand-off) -> {output}"
+                  + (f"; {len(draft.errors)} inputs failed" if draft.errors else ""))
+        raise typer.Exit(1 if draft.errors else 0)
