@@ -770,25 +770,48 @@ class _Context:
         }
 
     def speaker_before_cue(self, cue: Cue, lo: int) -> dict[str, Any] | None:
-        """Subject to the left of the cue: “X said”, “X, the minister, said”, “X also told”."""
+        """Subject to the left of the cue: “X said”, “X, the minister, said”, “X also told”.
+
+        A participial cue (“…, saying”, “…, telling CNBC”) takes the subject of its sentence instead.
+        """
         doc = self.doc
+        if self.is_participle(cue):
+            return self.subject_of_sentence(cue, lo)
         i = cue.start - 1
         while i >= lo:
             t = doc[i]
             if t.is_space or t.lower_ in _SKIP_BETWEEN or (self.has_tags and t.tag_ in _ADVERB_AUX_TAGS):
                 i -= 1
                 continue
+            if t.text == ")" and i - 1 >= lo:
+                # “Gov. John Kasich (R-OH), said”: step over the parenthesis to the name
+                j = i - 1
+                while j >= lo and doc[j].text != "(" and i - j < 8:
+                    j -= 1
+                if j > lo and doc[j].text == "(":
+                    i = j - 1
+                    continue
+                return None
             if t.text == "," and i - 1 >= lo:
+                if doc[i - 1].text == ")" or (i in self.mention_at_end and self.mentions[self.mention_at_end[i]].label
+                                              in SPEAKER_LABELS):
+                    i -= 1
+                    continue
                 # skip an appositive “, the U.S. commerce secretary,” back to the name
                 j = i - 1
-                while j >= lo and doc[j].text != "," and i - j < 14:
+                while j >= lo and doc[j].text != "," and i - j < 14 and not self.tok_quoted[j]:
                     j -= 1
-                if j >= lo and doc[j].text == "," and j - 1 >= lo:
+                appositive = doc[j + 1 : i]
+                if (
+                    j >= lo
+                    and doc[j].text == ","
+                    and j - 1 >= lo
+                    and len(appositive) > 0
+                    and not any(self.comp.single.get(x.lower_) for x in appositive)
+                ):
                     res = self.speaker_span_at(j - 1, lo, cue.start, -1)
                     if res is not None:
                         return res
-                    i = j - 1
-                    continue
                 return None
             break
         if i < lo:
@@ -1332,7 +1355,6 @@ class _Context:
                         )
                         if sp is not None and content and len(content) >= 3:
                             return self._make_indirect(content, cue, sp, "indirect:parse", 0.75, sent)
-                    ok = False
             if ok:
                 sp = self.speaker_before_cue(cue, s_lo)
                 if sp is None and doc[cue.start].lower_.endswith("ing"):
@@ -1366,13 +1388,30 @@ class _Context:
             re.match(r"^\s*[.!?]?\s*$", rest)
         )
 
+    def is_participle(self, cue: Cue) -> bool:
+        t = self.doc[cue.start]
+        if cue.entry.pos != "VERB" or not t.lower_.endswith("ing"):
+            return False
+        # “…, saying …” follows a comma or a recipient; “is saying” / “was telling” keep their own subject
+        prev = self.doc[cue.start - 1] if cue.start > 0 else None
+        return prev is None or prev.lower_ not in {"is", "was", "are", "were", "been", "be", "am", "'s", "’s"}
+
     def subject_of_sentence(self, cue: Cue, s_lo: int) -> dict[str, Any] | None:
-        """For participial cues (“…, telling CNBC that …”): the nearest person or organisation to the left."""
-        for i in range(cue.start - 1, s_lo - 1, -1):
+        """For participial cues (“X has taken a swipe at Y, saying …”): the parse subject of the clause the cue
+        hangs on, else the first person or organisation of the sentence (outside quotes), else a pronoun."""
+        sent_start = self.doc[cue.start].sent.start
+        if self.comp.parse_enabled:
+            sp = self.parse_subject(cue)
+            if sp is not None and sp.get("mention_index") is not None:
+                return sp
+        for i in range(max(s_lo, sent_start), cue.start):
+            if self.tok_quoted[i]:
+                continue
             idx = self.tok_mention.get(i)
-            if idx is not None and self.mentions[idx].label in SPEAKER_LABELS and not self.tok_in_quote(self.doc[i]):
+            if idx is not None and self.mentions[idx].label in SPEAKER_LABELS:
                 return self.speaker_from_mention(idx)
-            if self.doc[i].lower_ in PERSONAL or self.doc[i].lower_ in {"they"}:
+            low = self.doc[i].lower_
+            if low in PERSONAL or low in {"they", "it"}:
                 return self.resolve_pronoun(self.doc[i])
         return None
 
