@@ -80,6 +80,7 @@ def build_nlp(settings: Settings) -> Language:
             "belief_cues": settings.quotes.belief_cues,
             "max_scare_words": settings.quotes.max_scare_words,
             "float_paragraphs": settings.quotes.float_paragraphs,
+            "parse": settings.quotes.parse,
         },
     )
     return nlp

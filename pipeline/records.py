@@ -27,6 +27,7 @@ def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 def mention_entities(doc: Doc, mentions: list[Mention]) -> list[Entity]:
     """Entities `e1..eN` in text order; index k of `mentions` becomes id `e{k+1}`."""
+    text = doc.text  # spaCy rebuilds doc.text on every read: once per record
     out = []
     for k, m in enumerate(mentions, 1):
         s, e = _char_span(doc, m.start, m.end)
@@ -36,12 +37,12 @@ def mention_entities(doc: Doc, mentions: list[Mention]) -> list[Entity]:
         out.append(
             Entity(
                 id=f"e{k}",
-                text=doc.text[s:e],
+                text=text[s:e],
                 start=s,
                 end=e,
                 label=m.label,
                 canonical_id=m.canonical_id,
-                canonical_name=m.canonical_name or doc.text[s:e],
+                canonical_name=m.canonical_name or text[s:e],
                 attrs=attrs,
                 provenance=EntityProvenance(method=m.method, rule=m.rule, score=m.score),  # type: ignore[arg-type]
             )
@@ -49,33 +50,34 @@ def mention_entities(doc: Doc, mentions: list[Mention]) -> list[Entity]:
     return out
 
 
-def _span(doc: Doc, start_char: int, end_char: int) -> Span:
-    return Span(text=doc.text[start_char:end_char], start=start_char, end=end_char)
+def _span(text: str, start_char: int, end_char: int) -> Span:
+    return Span(text=text[start_char:end_char], start=start_char, end=end_char)
 
 
 def doc_to_record(doc: Doc, article: Article, info: PipelineInfo) -> ArticleRecord:
     """The record of one article; spans are validated against the text by the model."""
     mentions: list[Mention] = doc._.trade_mentions or []
+    text = doc.text
     entities = mention_entities(doc, mentions)
     quotes: list[Quote] = []
     for k, q in enumerate(sorted(doc._.trade_quotes or [], key=lambda q: (q["start"], q["end"])), 1):
-        quotes.append(_quote(doc, q, k))
+        quotes.append(_quote(text, q, k))
     return ArticleRecord(
         doc_id=article.doc_id,
         source=article.source,
-        text=doc.text,
+        text=text,
         entities=entities,
         quotes=quotes,
         pipeline=info,
     )
 
 
-def _quote(doc: Doc, q: dict[str, Any], k: int) -> Quote:
-    cue = _span(doc, *q["cue"]) if q.get("cue") else None
+def _quote(text: str, q: dict[str, Any], k: int) -> Quote:
+    cue = _span(text, *q["cue"]) if q.get("cue") else None
     speaker = None
     sp = q.get("speaker")
     if sp is not None:
-        mention = _span(doc, *sp["mention"]) if sp.get("mention") else None
+        mention = _span(text, *sp["mention"]) if sp.get("mention") else None
         ent_idx = sp.get("mention_index")
         speaker = Speaker(
             mention=mention,
@@ -87,7 +89,7 @@ def _quote(doc: Doc, q: dict[str, Any], k: int) -> Quote:
         )
     return Quote(
         id=f"q{k}",
-        text=doc.text[q["start"] : q["end"]],
+        text=text[q["start"] : q["end"]],
         start=q["start"],
         end=q["end"],
         kind=q["kind"],

@@ -31,6 +31,9 @@ class QuoteSettings(BaseModel):
     belief_cues: bool = Field(False, description="also report belief verbs (think, believe, suggest) as attributions")
     max_scare_words: int = Field(3, description="a marked span of at most this many words with no cue is a scare quote")
     float_paragraphs: int = Field(2, description="how many paragraphs back a floating quote looks for its speaker")
+    parse: bool = Field(
+        True, description="run the dependency parser on sentences with a cue whose attribution the rules cannot settle"
+    )
 
 
 class Settings(BaseModel):

@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from spacy.attrs import ENT_IOB, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from models.records import Label
 from models.rules import CountryEntry, PatternLexicon
-from pipeline.components.mentions import Mention, compact_view, filter_mentions, wrapped_matches
+from pipeline.components.mentions import Mention, compact_view, doc_text, filter_mentions, has_annotation
 from pipeline.rules.packs import LoadedEntry, RulePacks, load_rule_packs
 
 RULER_EXACT = "trade_ruler_exact"
@@ -148,7 +149,7 @@ class TradeEntities:
         title_spans = self._title_spans(work)
         cands += self._pattern_mentions(work, cands, title_spans)
         mentions = filter_mentions(cands)
-        if self.use_model_ner and doc.has_annotation("ENT_IOB"):
+        if self.use_model_ner and has_annotation(doc, ENT_IOB):
             # rules and patterns win on overlap, whatever the length of the model span
             claimed = {i for m in mentions for i in range(m.start, m.end)}
             model = self._model_mentions(doc, keep)
@@ -187,7 +188,9 @@ class TradeEntities:
                 country = self.by_form.get(work[start:poss].text.lower())
                 if country is not None and country.label is Label.COUNTRY:
                     out[-1] = self._from_entry(le, poss + 1, end, "rule", le.origin, 1.0, work[poss + 1 : end].text)
-                    out.append(self._from_entry(country, start, poss, "rule", country.origin, 1.0, work[start:poss].text))
+                    out.append(
+                        self._from_entry(country, start, poss, "rule", country.origin, 1.0, work[start:poss].text)
+                    )
         return out
 
     def _not_a_country(self, work: Doc, m: Mention) -> bool:
@@ -202,7 +205,7 @@ class TradeEntities:
     def _place_ranges(self, work: Doc) -> list[tuple[int, int]]:
         cached = work.user_data.get("trade_places")
         if cached is None:
-            cached = [(m.start(), m.end()) for m in self.place_re.finditer(work.text)] if self.place_re else []
+            cached = [(m.start(), m.end()) for m in self.place_re.finditer(doc_text(work))] if self.place_re else []
             work.user_data["trade_places"] = cached
         return cached
 
@@ -211,7 +214,7 @@ class TradeEntities:
         """Datelines (“RIO DE JANEIRO, Feb 26 -”, “BUSAN, South Korea, Oct 30 (Reuters) -”) name places, not actors."""
         end = doc.user_data.get("trade_dateline_end")
         if end is None:
-            m = _DATELINE.match(doc.text)
+            m = _DATELINE.match(doc_text(doc))
             end = m.end() if m else 0
             doc.user_data["trade_dateline_end"] = end
         return doc[i].idx < end
@@ -305,26 +308,26 @@ class TradeEntities:
                     )
                 )
         # 2. organisations with typical heads or legal suffixes: "Caldera Metals Corp", "Ministry of Commerce"
+        # (plain lists, not Token objects: this loop visits every word of every article)
+        texts = _texts(doc)
+        name_ok = [bool(_NAME_TOKEN.match(t)) and t not in self.stop and not t[:1].isdigit() for t in texts]
+        legal_or_sep = self.legal | {",", "&"}
         i = 0
         while i < n:
-            tok = doc[i]
-            if i in claimed or not self._is_name_token(tok):
+            if i in claimed or not name_ok[i]:
                 i += 1
                 continue
             j = i
-            while (
-                j < n and j - i < 6 and j not in claimed and (self._is_name_token(doc[j]) or doc[j].text in self.legal)
-            ):
+            while j < n and j - i < 6 and j not in claimed and (name_ok[j] or texts[j] in self.legal):
                 j += 1
             # extend over legal suffixes after the run ("Co., Ltd.")
-            while j < n and doc[j].text in self.legal | {",", "&"} and j not in claimed:
-                if doc[j].text == "," and not (j + 1 < n and doc[j + 1].text in self.legal):
+            while j < n and texts[j] in legal_or_sep and j not in claimed:
+                if texts[j] == "," and not (j + 1 < n and texts[j + 1] in self.legal):
                     break
                 j += 1
-            run = doc[i:j]
-            words = [t.text for t in run]
+            words = texts[i:j]
             org_label: Label | None = None
-            last_core = max((k for k, w in enumerate(words) if w not in self.legal and w not in {",", "&"}), default=-1)
+            last_core = max((k for k, w in enumerate(words) if w not in legal_or_sep), default=-1)
             has_head = last_core >= 1 and words[last_core] in self.company_heads
             has_legal_suffix = last_core >= 0 and len(words) > last_core + 1
             if has_head or has_legal_suffix:
@@ -333,34 +336,22 @@ class TradeEntities:
                 org_label = Label.AGENCY
             if org_label is not None and words[0] not in self.company_heads:
                 end = i + (len(words) if org_label is Label.COMPANY else last_core + 1)
-                span = doc[i:end]
-                out.append(
-                    Mention(
-                        i,
-                        end,
-                        org_label,
-                        None,
-                        _clean_org(span.text),
-                        "pattern",
-                        f"pattern:{org_label.value.lower()}-head",
-                        0.75,
-                        {},
-                    )
-                )
+                rule = f"pattern:{org_label.value.lower()}-head"
+                out.append(Mention(i, end, org_label, None, _clean_org(doc[i:end].text), "pattern", rule, 0.75, {}))
                 i = end
                 continue
             i = max(j, i + 1)
         # 3. model numbers near a vendor or a chip noun: "its new B30A chip", "Nvidia's B40"
         vendors = {m.end: m for m in rules if m.label is Label.COMPANY}
-        for i, tok in enumerate(doc):
-            if i in claimed or not _MODEL_NUMBER.match(tok.text):
+        for i, text in enumerate(texts):
+            if i in claimed or not _MODEL_NUMBER.match(text):
                 continue
-            nxt = doc[i + 1].text.lower() if i + 1 < n else ""
-            prev_vendor = vendors.get(i) or (vendors.get(i - 1) if i >= 1 and doc[i - 1].text in {"'s", "’s"} else None)
+            nxt = texts[i + 1].lower() if i + 1 < n else ""
+            prev_vendor = vendors.get(i) or (vendors.get(i - 1) if i >= 1 and texts[i - 1] in {"'s", "’s"} else None)
             if nxt in self.chip_nouns or prev_vendor is not None:
                 attrs = {"vendor": prev_vendor.canonical_id} if prev_vendor is not None else {}
                 out.append(
-                    Mention(i, i + 1, Label.CHIP, None, tok.text, "pattern", "pattern:chip-model-number", 0.7, attrs)
+                    Mention(i, i + 1, Label.CHIP, None, text, "pattern", "pattern:chip-model-number", 0.7, attrs)
                 )
         return out
 
@@ -665,12 +656,25 @@ def _surname(name: str, family_first: set[str] | frozenset[str] = frozenset()) -
     return words[-1]
 
 
+def _texts(doc: Doc) -> list[str]:
+    """The words of `doc` as plain strings, cached on the doc for the stages that scan every word."""
+    texts: list[str] | None = doc.user_data.get("trade_texts")
+    if texts is None:
+        strings = doc.vocab.strings
+        texts = [strings[int(o)] for o in doc.to_array(ORTH)] if len(doc) else []
+        doc.user_data["trade_texts"] = texts
+    return texts
+
+
 def _find_token_seq(doc: Doc, words: Iterable[str]) -> list[int]:
+    """Token indices where the word sequence starts."""
     seq = list(words)
     if not seq:
         return []
+    texts = _texts(doc)
     k = len(seq)
-    return [i for i in range(len(doc) - k + 1) if doc[i].text == seq[0] and [t.text for t in doc[i : i + k]] == seq]
+    first = seq[0]
+    return [i for i in range(len(texts) - k + 1) if texts[i] == first and texts[i : i + k] == seq]
 
 
 @Language.factory(

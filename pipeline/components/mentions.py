@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.tokens import Doc
 
 from models.records import Label
@@ -60,19 +61,36 @@ def compact_view(doc: Doc) -> tuple[Doc, list[int]] | None:
     cached = doc.user_data.get("trade_compact")
     if cached is not None:
         return cached if cached != "none" else None
-    keep = [t.i for t in doc if not t.is_space]
-    if len(keep) == len(doc):
+    # array access: building Token objects for every word costs more than the matching itself
+    arr = doc.to_array([ORTH, IS_SPACE])
+    if len(arr) == 0 or not arr[:, 1].any():
         doc.user_data["trade_compact"] = "none"
         return None
+    keep = [int(i) for i in (arr[:, 1] == 0).nonzero()[0]]
+    strings = doc.vocab.strings
     compact = Doc(
         doc.vocab,
-        words=[doc[i].text for i in keep],
+        words=[strings[int(o)] for o in arr[keep, 0]],
         spaces=[True] * len(keep),
         # a sentence starting at a dropped space token starts at the next kept token
-        sent_starts=_sent_starts(doc, keep) if doc.has_annotation("SENT_START") else None,
+        sent_starts=_sent_starts(doc, keep) if has_annotation(doc, SENT_START) else None,
     )
     doc.user_data["trade_compact"] = (compact, keep)
     return compact, keep
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, computed once per document (spaCy joins every token each time it is read)."""
+    text: str | None = doc.user_data.get("trade_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["trade_text"] = text
+    return text
+
+
+def has_annotation(doc: Doc, attr: int) -> bool:
+    """Like `Doc.has_annotation`, on an array: that one walks Token objects and shows in profiles."""
+    return len(doc) > 0 and bool(doc.to_array(attr).any())
 
 
 def _sent_starts(doc: Doc, keep: list[int]) -> list[bool]:

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from spacy.attrs import DEP, LOWER, TAG
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -30,7 +31,7 @@ from models.records import Label
 from models.rules import CueEntry
 from pipeline.components.entities import cached_packs
 from pipeline.components.marks import Segment, paragraphs, scan_marks
-from pipeline.components.mentions import Mention, compact_view, wrapped_matches
+from pipeline.components.mentions import Mention, compact_view, doc_text, has_annotation, wrapped_matches
 
 if not Doc.has_extension("trade_quotes"):
     Doc.set_extension("trade_quotes", default=None)
@@ -179,6 +180,7 @@ class TradeQuotes:
         belief_cues: bool,
         max_scare_words: int,
         float_paragraphs: int,
+        parse: bool = True,
     ):
         self.name = name
         packs = cached_packs(tuple(rules_dirs))
@@ -213,12 +215,12 @@ class TradeQuotes:
         for le in packs.by_label(Label.COUNTRY):
             for form in le.entry.surface_forms():
                 self.place_country.setdefault(form.lower(), le.entry)
-        self.parser = nlp.get_pipe("parser") if "parser" in nlp.component_names else None
+        self.parser = nlp.get_pipe("parser") if parse and "parser" in nlp.component_names else None
         self.parse_enabled = self.parser is not None
 
     # ------------------------------------------------------------------ entry point
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         mentions: list[Mention] = doc._.trade_mentions or []
         scan = scan_marks(text)
         segs = [s for s in scan.segments if s.end > s.start and text[s.start : s.end].strip()]
@@ -298,6 +300,8 @@ class TradeQuotes:
         doc.user_data.pop("trade_compact", None)
         doc.user_data.pop("trade_dateline_end", None)
         doc.user_data.pop("trade_places", None)
+        doc.user_data.pop("trade_texts", None)
+        doc.user_data.pop("trade_text", None)
         return doc
 
     def dateline_country(self, text: str) -> dict[str, Any] | None:
@@ -308,8 +312,14 @@ class TradeQuotes:
         for part in (m.group(2), m.group(1)):
             entry = self.place_country.get((part or "").strip().lower())
             if entry is not None:
-                return {"mention": None, "mention_index": None, "name": entry.name, "canonical_id": entry.id,
-                        "label": Label.COUNTRY.value, "title": None}
+                return {
+                    "mention": None,
+                    "mention_index": None,
+                    "name": entry.name,
+                    "canonical_id": entry.id,
+                    "label": Label.COUNTRY.value,
+                    "title": None,
+                }
         return None
 
     # ------------------------------------------------------------------ helpers
@@ -376,7 +386,7 @@ class TradeQuotes:
 
     def _indirect(self, ctx: _Context, used_cues: set[int], segs: list[Segment]) -> list[Found]:
         out: list[Found] = []
-        for sent in ctx.doc.sents:
+        for sent in ctx.sents:
             found = ctx.indirect_in(sent, used_cues)
             ctx.speakers_so_far.extend(f.speaker for f in found if f.speaker is not None)
             out.extend(found)
@@ -418,12 +428,12 @@ class _Context:
         self, doc: Doc, mentions: list[Mention], segs: list[Segment], paras: list[tuple[int, int]], comp: TradeQuotes
     ):
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.mentions = mentions
         self.segs = segs
         self.paras = paras
         self.comp = comp
-        self.has_tags = doc.has_annotation("TAG")
+        self.has_tags = has_annotation(doc, TAG)
         self.mention_at_start = {m.start: i for i, m in enumerate(mentions)}
         self.mention_at_end = {m.end: i for i, m in enumerate(mentions)}
         self.tok_mention: dict[int, int] = {}
@@ -432,7 +442,14 @@ class _Context:
                 self.tok_mention[t] = i
         # characters inside quote contents (marks included) are never cues or speakers
         self.quoted = [(s.open_start, s.close_end) for s in segs]
-        self.lower = [t.lower_ for t in doc]
+        # sentence lookups are per token and frequent: index them once (Token.sent scans the doc)
+        self.sents = list(doc.sents)
+        self.sent_idx = [0] * len(doc)
+        for k, sent in enumerate(self.sents):
+            for i in range(sent.start, sent.end):
+                self.sent_idx[i] = k
+        strings = doc.vocab.strings
+        self.lower = [strings[int(x)] for x in doc.to_array(LOWER)] if len(doc) else []
         self.tok_quoted = [False] * len(doc)
         for qs, qe in self.quoted:
             span = doc.char_span(qs, qe, alignment_mode="expand")
@@ -451,7 +468,7 @@ class _Context:
                 self.phrase_cues[s] = Cue(s, e, entry)
         self._parsed: dict[int, Doc] = {}
         self.speakers_so_far: list[dict[str, Any]] = []
-        self.home_country = comp.dateline_country(doc.text)
+        self.home_country = comp.dateline_country(self.text)
 
     # ---------------------------------------------------------------- geometry
     def char(self, m: Mention) -> tuple[int, int]:
@@ -477,7 +494,10 @@ class _Context:
 
     def sent_of_char(self, c: int) -> Span | None:
         tok = self.tok_at(c)
-        return tok.sent if tok is not None else None
+        return self.sent_of(tok.i) if tok is not None else None
+
+    def sent_of(self, i: int) -> Span:
+        return self.sents[self.sent_idx[i]]
 
     def tok_at(self, c: int) -> Token | None:
         span = self.doc.char_span(c, min(c + 1, len(self.text)), alignment_mode="expand")
@@ -551,15 +571,24 @@ class _Context:
         if word in {"it", "they"}:
             # “it said” most often continues the organisation that spoke last, not the last country named
             for sp_prev in reversed(self.speakers_so_far):
-                if sp_prev.get("mention_index") is not None and sp_prev.get("label") in {
-                    Label.COMPANY.value, Label.AGENCY.value, Label.MEDIA.value, Label.COUNTRY.value
-                } and self.mentions[sp_prev["mention_index"]].end <= tok.i:
+                if (
+                    sp_prev.get("mention_index") is not None
+                    and sp_prev.get("label")
+                    in {Label.COMPANY.value, Label.AGENCY.value, Label.MEDIA.value, Label.COUNTRY.value}
+                    and self.mentions[sp_prev["mention_index"]].end <= tok.i
+                ):
                     sp = dict(sp_prev)
                     sp["mention"] = (tok.idx, tok.idx + len(tok.text))
                     return sp
             if word == "they":
-                return {"mention": (tok.idx, tok.idx + len(tok.text)), "mention_index": None, "name": None,
-                        "canonical_id": None, "label": None, "title": None}
+                return {
+                    "mention": (tok.idx, tok.idx + len(tok.text)),
+                    "mention_index": None,
+                    "name": None,
+                    "canonical_id": None,
+                    "label": None,
+                    "title": None,
+                }
             want = (Label.COMPANY, Label.AGENCY, Label.MEDIA)
         for i in range(len(self.mentions) - 1, -1, -1):
             m = self.mentions[i]
@@ -607,6 +636,7 @@ class _Context:
             if ok:
                 fits.append(i)
         if fits:
+
             def key_of(i: int) -> str:
                 return self.mentions[i].canonical_id or self.mentions[i].canonical_name
 
@@ -793,8 +823,9 @@ class _Context:
                     continue
                 return None
             if t.text == "," and i - 1 >= lo:
-                if doc[i - 1].text == ")" or (i in self.mention_at_end and self.mentions[self.mention_at_end[i]].label
-                                              in SPEAKER_LABELS):
+                if doc[i - 1].text == ")" or (
+                    i in self.mention_at_end and self.mentions[self.mention_at_end[i]].label in SPEAKER_LABELS
+                ):
                     i -= 1
                     continue
                 # skip an appositive “, the U.S. commerce secretary,” back to the name
@@ -1108,7 +1139,7 @@ class _Context:
         doc = self.doc
         sent_lo, sent_hi = lo, hi
         if cue is not None:
-            sent = doc[cue.start].sent
+            sent = self.sent_of(cue.start)
             sent_lo, sent_hi = min(lo, sent.start), max(hi, sent.end)
         channel = cue.entry.channel if cue is not None else None
         via = None
@@ -1173,7 +1204,7 @@ class _Context:
             return None
         if sent.start in self._parsed:
             return self._parsed[sent.start]
-        if self.doc.has_annotation("DEP"):
+        if has_annotation(self.doc, DEP):
             self._parsed[sent.start] = self.doc
             return self.doc
         sub = sent.as_doc()
@@ -1185,7 +1216,7 @@ class _Context:
         return sub
 
     def parse_tok(self, t: Token) -> Token | None:
-        sent = t.sent
+        sent = self.sent_of(t.i)
         sub = self.parsed(sent)
         if sub is None:
             return None
@@ -1196,7 +1227,7 @@ class _Context:
 
     def parse_subject(self, cue: Cue) -> dict[str, Any] | None:
         t = self.doc[cue.start]
-        sent = t.sent
+        sent = self.sent_of(t.i)
         pt = self.parse_tok(t)
         if pt is None:
             return None
@@ -1399,7 +1430,7 @@ class _Context:
     def subject_of_sentence(self, cue: Cue, s_lo: int) -> dict[str, Any] | None:
         """For participial cues (“X has taken a swipe at Y, saying …”): the parse subject of the clause the cue
         hangs on, else the first person or organisation of the sentence (outside quotes), else a pronoun."""
-        sent_start = self.doc[cue.start].sent.start
+        sent_start = self.sent_of(cue.start).start
         if self.comp.parse_enabled:
             sp = self.parse_subject(cue)
             if sp is not None and sp.get("mention_index") is not None:
@@ -1441,10 +1472,16 @@ class _Context:
 
 @Language.factory(
     "trade_quotes",
-    default_config={"rules_dirs": [], "belief_cues": False, "max_scare_words": 3, "float_paragraphs": 2},
+    default_config={"rules_dirs": [], "belief_cues": False, "max_scare_words": 3, "float_paragraphs": 2, "parse": True},
 )
 def make_trade_quotes(
-    nlp: Language, name: str, rules_dirs: list[str], belief_cues: bool, max_scare_words: int, float_paragraphs: int
+    nlp: Language,
+    name: str,
+    rules_dirs: list[str],
+    belief_cues: bool,
+    max_scare_words: int,
+    float_paragraphs: int,
+    parse: bool,
 ) -> TradeQuotes:
     """spaCy factory of the quote stage; expects `trade_entities` before it."""
     return TradeQuotes(
@@ -1454,4 +1491,5 @@ def make_trade_quotes(
         belief_cues=belief_cues,
         max_scare_words=max_scare_words,
         float_paragraphs=float_paragraphs,
+        parse=parse,
     )
