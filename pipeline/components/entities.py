@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from spacy.attrs import ENT_IOB, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span, Token
 
 from models.records import Label
@@ -98,7 +99,9 @@ class TradeEntities:
                 for d in le.entry.metonyms:
                     self.forms_kind[(le.entry.id, d)] = "metonym"
         self.titles = {t.title.lower(): t for t in self.packs.titles}
-        self.rulers = [nlp.get_pipe(n) for n in (RULER_EXACT, RULER_LOWER) if n in nlp.component_names]
+        self.rulers: list[SpanRuler] = [
+            cast(SpanRuler, nlp.get_pipe(n)) for n in (RULER_EXACT, RULER_LOWER) if n in nlp.component_names
+        ]
         self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         # patterns from the titles as written: lower-casing first would tokenize "sen." apart from "Sen."
         self.title_matcher.add("TITLE", [nlp.make_doc(t.title) for t in self.packs.titles])

@@ -93,9 +93,10 @@ def has_annotation(doc: Doc, attr: int) -> bool:
     return len(doc) > 0 and bool(doc.to_array(attr).any())
 
 
-def _sent_starts(doc: Doc, keep: list[int]) -> list[bool]:
+def _sent_starts(doc: Doc, keep: list[int]) -> list[bool | int | None]:
     starts = {s.start for s in doc.sents}
-    out, prev = [], -1
+    out: list[bool | int | None] = []
+    prev = -1
     for i in keep:
         out.append(i == 0 or any(k in starts for k in range(prev + 1, i + 1)))
         prev = i

@@ -452,11 +452,11 @@ class _Context:
         self.lower = [strings[int(x)] for x in doc.to_array(LOWER)] if len(doc) else []
         self.tok_quoted = [False] * len(doc)
         for qs, qe in self.quoted:
-            span = doc.char_span(qs, qe, alignment_mode="expand")
-            if span is not None:
-                for t in span:
-                    if qs <= t.idx < qe:
-                        self.tok_quoted[t.i] = True
+            quoted_span = doc.char_span(qs, qe, alignment_mode="expand")
+            if quoted_span is not None:
+                for qt in quoted_span:
+                    if qs <= qt.idx < qe:
+                        self.tok_quoted[qt.i] = True
         self.phrase_cues: dict[int, Cue] = {}
         matches = list(comp.phrases(doc))
         view = compact_view(doc)
@@ -567,7 +567,7 @@ class _Context:
     def resolve_pronoun(self, tok: Token) -> dict[str, Any] | None:
         word = tok.lower_
         gender = PERSONAL.get(word)
-        want = PEOPLE if word in PERSONAL else ORGS if word == "it" else (*PEOPLE, *ORGS)
+        want: tuple[Label, ...] = PEOPLE if word in PERSONAL else ORGS if word == "it" else (*PEOPLE, *ORGS)
         if word in {"it", "they"}:
             # “it said” most often continues the organisation that spoke last, not the last country named
             for sp_prev in reversed(self.speakers_so_far):
