@@ -103,6 +103,8 @@ _SKIP_BETWEEN = {
     "statement",
 }
 _CLAUSE_START = {"that"}
+# “that same day”, “that week”: a determiner, not the start of a reported clause
+_NOT_AFTER_THAT = {"same", "day", "week", "month", "year", "time", "night", "morning", "evening", "is", "was", ",", "."}
 _DATELINE_PLACE = re.compile(r"^\s*([A-Z][A-Z .'’-]{1,40})(?:,\s*([A-Z][A-Za-z .'-]{1,30}))?,\s+[A-Z0-9]")
 # Penn tags of adverbs, modals and particles that may stand between a speaker and the cue ("has also said")
 _ADVERB_AUX_TAGS = {"RB", "RBR", "RBS", "MD", "RP", "TO"}
@@ -360,10 +362,21 @@ class TradeQuotes:
         sent = ctx.sent_of_char(seg.open_start)
         para_start = ctx.para_of(seg.open_start)[0]
         opens_paragraph = not ctx.text[para_start : seg.open_start].strip()
-        if not opens_paragraph and sent is not None and ctx.text[sent.start_char : seg.open_start].strip():
+        # the text before the mark ends a sentence (“…,” he said. “…”), whatever the sentencizer made of it
+        ends_sentence = bool(re.search(r"[.!?:]\s*$", ctx.text[max(0, seg.open_start - 200) : seg.open_start]))
+        if (
+            not opens_paragraph
+            and not ends_sentence
+            and sent is not None
+            and ctx.text[sent.start_char : seg.open_start].strip()
+        ):
             return None
-        # no other person or organisation named in between (outside quotes)
+        # no other person named in between (outside quotes); names in the previous quote's own attribution
+        # sentence (“…,” Sanders campaign manager Jeff Weaver said.) do not count
         lo, hi = ctx.segs[j].close_end, seg.open_start
+        prev_tok = ctx.tok_at(max(lo - 1, 0))
+        if prev_tok is not None:
+            lo = max(lo, ctx.sent_of(prev_tok.i).end_char)
         for m in ctx.mentions:
             s, e = ctx.char(m)
             if lo <= s and e <= hi and m.label in PEOPLE and not ctx.in_quote(s):
@@ -590,19 +603,26 @@ class _Context:
                     "title": None,
                 }
             want = (Label.COMPANY, Label.AGENCY, Label.MEDIA)
+        candidates: list[int] = []
         for i in range(len(self.mentions) - 1, -1, -1):
             m = self.mentions[i]
             if m.end > tok.i or m.label not in want:
                 continue
-            s, _ = self.char(m)
-            if self.in_quote(s) and m.label in PEOPLE:
+            if self.tok_quoted[m.start] and m.label in PEOPLE:
                 continue
             g = m.attrs.get("gender")
             if gender and g and g != gender:
                 continue
             if word == "they" and m.label in PEOPLE:
                 continue
-            sp = self.speaker_from_mention(i)
+            candidates.append(i)
+            if len(candidates) >= 4:
+                break
+        if candidates:
+            # “he” continues the subject: the latest candidate that opens its sentence's people, else the nearest
+            # (“Biden rubbished Trump's claim. … he said” -> Biden)
+            best = next((i for i in candidates if self._first_of_kind_in_sentence(i)), candidates[0])
+            sp = self.speaker_from_mention(best)
             sp["mention"] = (tok.idx, tok.idx + len(tok.text))
             return sp
         return {
@@ -613,6 +633,16 @@ class _Context:
             "label": None,
             "title": None,
         }
+
+    def _first_of_kind_in_sentence(self, idx: int) -> bool:
+        m = self.mentions[idx]
+        sent = self.sent_of(m.start)
+        kinds = PEOPLE if m.label in PEOPLE else ORGS
+        for k in range(sent.start, m.start):
+            j = self.tok_mention.get(k)
+            if j is not None and self.mentions[j].label in kinds and not self.tok_quoted[k]:
+                return False
+        return True
 
     def resolve_nominal(self, start: int, end: int, head: str) -> dict[str, Any]:
         """“the company” -> the nearest preceding mention whose label the head can refer to."""
@@ -1257,6 +1287,8 @@ class _Context:
     def indirect_in(self, sent: Span, used_cues: set[int]) -> list[Found]:
         doc = self.doc
         out: list[Found] = []
+        if self.is_headline(sent):
+            return out
         cues = [c for c in self.cue_in(sent) if c.start not in used_cues]
         for cue in cues:
             e = cue.entry
@@ -1274,6 +1306,15 @@ class _Context:
             kept.append(f)
         _ = doc
         return kept
+
+    def is_headline(self, sent: Span) -> bool:
+        """Headlines and titles (“Rubio Responds To Question By Saying We Need Fewer Philosophers”) hold no
+        reported speech: most of their words are capitalised."""
+        words = [self.doc[i].text for i in range(sent.start, sent.end) if self.doc[i].is_alpha]
+        if len(words) < 4:
+            return False
+        caps = sum(1 for w in words if w[:1].isupper())
+        return caps / len(words) >= 0.7
 
     def _trim_end(self, toks: list[Token]) -> list[Token]:
         """Cut a reported clause before trailing “, according to X” / “, as reported by X” / “, X said”."""
@@ -1341,6 +1382,7 @@ class _Context:
             j < len(after)
             and after[j].lower_ == "that"
             and (j == 0 or all(not t.is_punct or t.text == "," for t in after[:j]))
+            and not (j + 1 < len(after) and after[j + 1].lower_ in _NOT_AFTER_THAT)
         ):
             content = self._trim_end(after[j:])
             sp = self.speaker_before_cue(cue, s_lo) or self.subject_of_sentence(cue, s_lo) or self.parse_subject(cue)
