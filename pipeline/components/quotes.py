@@ -1274,9 +1274,18 @@ class _Context:
                     idx = self.tok_mention[cands[0]] if cands else None
                 if idx is not None and self.mentions[idx].label in SPEAKER_LABELS:
                     return self.speaker_from_mention(idx)
-                return self.speaker_span_at(
+                found = self.speaker_span_at(
                     st.i, sent.start, sent.end, +1 if st.lower_ in {"a", "an", "the"} else -1
                 ) or self.speaker_span_at(self.doc_tok(subj[0].left_edge, sent).i, sent.start, sent.end, +1)
+                if found is not None:
+                    return found
+                # a plain noun phrase (“Many speakers at the service”, “about half of voters”): an unnamed source
+                left = self.doc_tok(subj[0].left_edge, sent)
+                right = self.doc_tok(subj[0].right_edge, sent)
+                if right.i - left.i < 12 and not self.tok_quoted[left.i] and st.tag_ in {"NNS", "NN", "NNP", "NNPS"}:
+                    return {"mention": (left.idx, right.idx + len(right.text)), "mention_index": None, "name": None,
+                            "canonical_id": None, "label": None, "title": None, "anonymous": True}
+                return None
             if head.dep_ in ("advcl", "xcomp", "conj", "ccomp", "parataxis") and head.head is not head:
                 head = head.head
                 continue
@@ -1432,6 +1441,8 @@ class _Context:
                 sp = self.speaker_before_cue(cue, s_lo)
                 if sp is None and doc[cue.start].lower_.endswith("ing"):
                     sp = self.subject_of_sentence(cue, s_lo)
+                if sp is None:
+                    sp = self.parse_subject(cue)
                 content = self._trim_end(list(doc[cue.end : s_hi]))
                 if sp is not None and content and len(content) >= 4:
                     return self._make_indirect(content, cue, sp, "indirect:clause", 0.65, sent)
