@@ -321,11 +321,21 @@ class TradeEntities:
                 i += 1
                 continue
             j = i
-            while j < n and j - i < 6 and j not in claimed and (name_ok[j] or texts[j] in self.legal):
+            while (
+                j < n
+                and j - i < 6
+                and j not in claimed
+                and (
+                    name_ok[j]
+                    or texts[j] in self.legal
+                    # "Holm & Vickers": an ampersand joins two name words
+                    or (texts[j] == "&" and j + 1 < n and name_ok[j + 1] and j > i)
+                )
+            ):
                 j += 1
             # extend over legal suffixes after the run ("Co., Ltd.")
             while j < n and texts[j] in legal_or_sep and j not in claimed:
-                if texts[j] == "," and not (j + 1 < n and texts[j + 1] in self.legal):
+                if texts[j] in {",", "&"} and not (j + 1 < n and texts[j + 1] in self.legal):
                     break
                 j += 1
             words = texts[i:j]

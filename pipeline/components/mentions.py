@@ -68,10 +68,13 @@ def compact_view(doc: Doc) -> tuple[Doc, list[int]] | None:
         return None
     keep = [int(i) for i in (arr[:, 1] == 0).nonzero()[0]]
     strings = doc.vocab.strings
+    is_space = arr[:, 1]
+    n = len(doc)
     compact = Doc(
         doc.vocab,
         words=[strings[int(o)] for o in arr[keep, 0]],
-        spaces=[True] * len(keep),
+        # keep "Marie-Claude" glued: a kept token has a space after it only if the text had white space there
+        spaces=[bool(doc[i].whitespace_) or (i + 1 < n and bool(is_space[i + 1])) for i in keep],
         # a sentence starting at a dropped space token starts at the next kept token
         sent_starts=_sent_starts(doc, keep) if has_annotation(doc, SENT_START) else None,
     )

@@ -706,7 +706,11 @@ class _Context:
         res = self.nominal_forward(i, hi) if direction > 0 else self.nominal_backward(i, lo)
         if res is not None:
             return res
-        # an unknown capitalised name
+        # an unknown capitalised name, without the title in front of it (“Congressman Ethan Brandt”)
+        if direction > 0:
+            while i + 1 < hi and (self.lower[i] in self.comp.titles or self.lower[i] in {"mr.", "ms.", "mrs.", "dr."}):
+                i += 1
+            tok = doc[i]
         if tok.text[:1].isupper() and tok.is_alpha and tok.text not in self.comp.stop:
             j0, j1 = i, i + 1
             if direction > 0:
@@ -719,6 +723,7 @@ class _Context:
                     and doc[j0 - 1].is_alpha
                     and j1 - j0 < 4
                     and doc[j0 - 1].text not in self.comp.stop
+                    and self.lower[j0 - 1] not in self.comp.titles
                 ):
                     j0 -= 1
             s, e = doc[j0].idx, doc[j1 - 1].idx + len(doc[j1 - 1].text)
