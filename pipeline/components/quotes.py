@@ -103,6 +103,11 @@ _SKIP_BETWEEN = {
     "statement",
 }
 _CLAUSE_START = {"that"}
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_LEADING_TIME = re.compile(
+    rf"^(?:(?:on )?(?:{_WEEKDAYS})|yesterday|today|tonight|earlier|later|(?:last|this|next) (?:week|month|year)"
+    r"|in an? (?:statement|interview))(?: ,)? "
+)
 # “that same day”, “that week”: a determiner, not the start of a reported clause
 _NOT_AFTER_THAT = {"same", "day", "week", "month", "year", "time", "night", "morning", "evening", "is", "was", ",", "."}
 _DATELINE_PLACE = re.compile(r"^\s*([A-Z][A-Z .'’-]{1,40})(?:,\s*([A-Z][A-Za-z .'-]{1,30}))?,\s+[A-Z0-9]")
@@ -1288,8 +1293,15 @@ class _Context:
                 left = self.doc_tok(subj[0].left_edge, sent)
                 right = self.doc_tok(subj[0].right_edge, sent)
                 if right.i - left.i < 12 and not self.tok_quoted[left.i] and st.tag_ in {"NNS", "NN", "NNP", "NNPS"}:
-                    return {"mention": (left.idx, right.idx + len(right.text)), "mention_index": None, "name": None,
-                            "canonical_id": None, "label": None, "title": None, "anonymous": True}
+                    return {
+                        "mention": (left.idx, right.idx + len(right.text)),
+                        "mention_index": None,
+                        "name": None,
+                        "canonical_id": None,
+                        "label": None,
+                        "title": None,
+                        "anonymous": True,
+                    }
                 return None
             if head.dep_ in ("advcl", "xcomp", "conj", "ccomp", "parataxis") and head.head is not head:
                 head = head.head
@@ -1434,7 +1446,7 @@ class _Context:
                         c = ccomp[0]
                         left = self.doc_tok(c.left_edge, sent).i
                         right = self.doc_tok(c.right_edge, sent).i
-                        content = self._trim_end(list(doc[left : right + 1]))
+                        content = self._trim_end(self._skip_time_words(list(doc[left : right + 1])))
                         sp = (
                             self.speaker_before_cue(cue, s_lo)
                             or self.parse_subject(cue)
@@ -1448,10 +1460,20 @@ class _Context:
                     sp = self.subject_of_sentence(cue, s_lo)
                 if sp is None:
                     sp = self.parse_subject(cue)
-                content = self._trim_end(list(doc[cue.end : s_hi]))
+                content = self._trim_end(self._skip_time_words(list(doc[cue.end : s_hi])))
                 if sp is not None and content and len(content) >= 4:
                     return self._make_indirect(content, cue, sp, "indirect:clause", 0.65, sent)
         return None
+
+    @staticmethod
+    def _skip_time_words(toks: list[Token]) -> list[Token]:
+        """“said on Tuesday it would …”: the reported clause starts after the time or setting words."""
+        words = " ".join(t.lower_ for t in toks[:6])
+        m = _LEADING_TIME.match(words)
+        if not m or m.end() >= len(words):
+            return toks
+        n = len(words[: m.end()].split())
+        return toks[n:]
 
     def _skip_dateline(self, toks: list[Token]) -> list[Token]:
         """Drop leading white space and a wire dateline (“WASHINGTON, Feb 11 (Reuters) -”)."""
