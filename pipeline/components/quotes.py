@@ -1290,11 +1290,11 @@ class _Context:
                 if found is not None:
                     return found
                 # a plain noun phrase (“Many speakers at the service”, “about half of voters”): an unnamed source
-                left = self.doc_tok(subj[0].left_edge, sent)
-                right = self.doc_tok(subj[0].right_edge, sent)
-                if right.i - left.i < 12 and not self.tok_quoted[left.i] and st.tag_ in {"NNS", "NN", "NNP", "NNPS"}:
+                first = self.doc_tok(subj[0].left_edge, sent)
+                last = self.doc_tok(subj[0].right_edge, sent)
+                if last.i - first.i < 12 and not self.tok_quoted[first.i] and st.tag_ in {"NNS", "NN", "NNP", "NNPS"}:
                     return {
-                        "mention": (left.idx, right.idx + len(right.text)),
+                        "mention": (first.idx, last.idx + len(last.text)),
                         "mention_index": None,
                         "name": None,
                         "canonical_id": None,
