@@ -217,6 +217,9 @@ class PatternLexicon(BaseModel):
     non_country_places: list[str] = Field(
         default_factory=list, description="place names that contain a country name but are not it (New Mexico)"
     )
+    not_entity_heads: list[str] = Field(
+        default_factory=list, description="words that make a model ORG span no entity of ours (University, Party)"
+    )
     generic_org_words: list[str] = Field(
         default_factory=list, description="single words the statistical NER mistakes for organisations (Commerce)"
     )

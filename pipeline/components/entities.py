@@ -113,6 +113,7 @@ class TradeEntities:
         self.chip_nouns = {w.lower() for w in self.lex.chip_nouns}
         self.stop = set(self.lex.name_stopwords)
         self.currency_words = set(self.lex.currency_words)
+        self.not_entity_heads = set(self.lex.not_entity_heads)
         places = sorted(self.lex.non_country_places, key=len, reverse=True)
         self.place_re = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in places) + r")\b") if places else None
         self.government_words = {h for h in self.lex.agency_heads if " " not in h} | {"government", "Government"}
@@ -418,6 +419,8 @@ class TradeEntities:
             return [self._from_entry(known, w_start, w_end, "model", f"model:{ent.label_}", 0.6, text)]
         label: Label | None = None
         words = set(text.split())
+        if ent.label_ == "ORG" and words & self.not_entity_heads:
+            return []
         if ent.label_ == "PERSON":
             if len(words) < 2 and not any(t.is_title for t in span):
                 return []
