@@ -33,7 +33,7 @@ def load_base(settings: Settings) -> Language:
     name = settings.model_name
     if name is None:
         nlp = spacy.blank("en")
-        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("trade_sentences")
         return nlp
     try:
         nlp = spacy.load(name)
@@ -48,7 +48,7 @@ def load_base(settings: Settings) -> Language:
     for name in ("parser", "attribute_ruler", "lemmatizer"):
         if name in nlp.pipe_names:
             nlp.disable_pipe(name)
-    nlp.add_pipe("sentencizer", first=True)
+    nlp.add_pipe("trade_sentences", first=True)
     return nlp
 
 
