@@ -8,10 +8,11 @@ import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from models.records import ErrorRecord
 from pipeline.errors import ErrorCode
-from pipeline.ingest.readers import READERS, Article, Item, text_doc_id
+from pipeline.ingest.readers import READERS, Article, Item, read_jsonl_lines, text_doc_id
 from pipeline.settings import Settings
 
 __all__ = ["Article", "Item", "expand_inputs", "format_of", "iter_inputs", "read_path", "text_doc_id"]
@@ -59,22 +60,71 @@ def _sniff(data: bytes) -> str:
 
 
 def read_path(path: str, settings: Settings) -> Iterator[Item]:
-    """Every article (or error) in one input; unreadable files become one TX100 error."""
+    """Every article (or error) in one input; unreadable files become one TX100 error.
+
+    JSONL is streamed line by line (plain or gzip), so a file of any size reads in constant memory;
+    the one-article formats and CSV (whose encoding is detected on the whole file) are read at once.
+    """
     try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        fh: IO[bytes]
+        if path == "-":
+            fh = sys.stdin.buffer
+        elif path.endswith(".gz"):
+            fh = gzip.open(path, "rb")
+        else:
+            fh = open(path, "rb")  # noqa: SIM115 (closed below, after streaming)
     except OSError as e:
-        yield ErrorRecord(
-            source=path, error_code=ErrorCode.UNREADABLE.value, message=f"{type(e).__name__}: {e.strerror or e}"
-        )
+        yield _unreadable(path, f"{type(e).__name__}: {e.strerror or e}")
         return
-    if path.endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as e:
-            yield ErrorRecord(source=path, error_code=ErrorCode.UNREADABLE.value, message=f"bad gzip data: {e}")
+    try:
+        head = fh.peek(64) if hasattr(fh, "peek") else b""
+        fmt = settings.input_format if settings.input_format != "auto" else (format_of(path) or _sniff(head))
+        if fmt == "jsonl":
+            yield from _stream_jsonl(fh, path, settings)
             return
-    fmt = settings.input_format if settings.input_format != "auto" else (format_of(path) or _sniff(data))
+        data = fh.read()
+    except (OSError, EOFError, zlib.error) as e:
+        yield _unreadable(path, f"cannot read: {e}")
+        return
+    finally:
+        if fh is not sys.stdin.buffer:
+            fh.close()
+    if path == "-" and settings.input_format == "auto":
+        fmt = _sniff(data)
     yield from READERS[fmt](data, path, settings)
+
+
+def _stream_jsonl(fh: IO[bytes], path: str, settings: Settings) -> Iterator[Item]:
+    lines = _lines_until_error(fh)
+    yield from read_jsonl_lines(lines, path, settings)
+    if lines.error is not None:
+        # a gzip stream that breaks off mid-file: what was read stands, the rest is one coded error
+        yield _unreadable(f"{path}#L{lines.count + 1}", f"cannot read further: {lines.error}")
+
+
+class _lines_until_error:
+    """Iterate the lines of a binary stream; remember an I/O error instead of raising it mid-batch."""
+
+    def __init__(self, fh: IO[bytes]):
+        self.fh = fh
+        self.count = 0
+        self.error: Exception | None = None
+
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            try:
+                line = self.fh.readline()
+            except (OSError, EOFError, zlib.error) as e:
+                self.error = e
+                return
+            if not line:
+                return
+            self.count += 1
+            yield line
+
+
+def _unreadable(source: str, message: str) -> ErrorRecord:
+    return ErrorRecord(source=source, error_code=ErrorCode.UNREADABLE.value, message=message)
 
 
 def iter_inputs(inputs: Iterable[str], settings: Settings) -> Iterator[Item]:

@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,11 +114,20 @@ def _from_mapping(obj: dict[str, Any], where: str, settings: Settings, repairs: 
 
 
 def read_jsonl(data: bytes, path: str, settings: Settings) -> Iterator[Item]:
-    """One article per line; each line is decoded on its own so one bad line costs one article."""
+    """One article per line of `data` (see `read_jsonl_lines`)."""
     lines = data.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
+    yield from read_jsonl_lines(lines, path, settings)
+
+
+def read_jsonl_lines(lines: Iterable[bytes], path: str, settings: Settings) -> Iterator[Item]:
+    """One article per line; each line is decoded on its own so one bad line costs one article.
+
+    `lines` may be a file object: the file is streamed, so memory does not grow with its size.
+    """
     for n, raw in enumerate(lines, 1):
+        raw = raw.rstrip(b"\n")
         where = f"{path}#L{n}"
         if not raw.strip():
             yield _error(where, ErrorCode.EMPTY_TEXT, "blank line where an article was expected")

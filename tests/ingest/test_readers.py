@@ -167,3 +167,17 @@ def test_directories_expand_recursively_and_sorted():
 )
 def test_dates_to_iso(raw, iso):
     assert to_iso_date(raw) == iso
+
+
+def test_jsonl_gz_broken_mid_stream_keeps_what_was_read(tmp_path):
+    """A gzip stream cut off mid-file: the lines before stand, the rest is one coded error (nothing silent)."""
+    rows = b"".join(b'{"id": "a%d", "text": "Article number %d about tariffs."}\n' % (i, i) for i in range(2000))
+    data = gzip.compress(rows)
+    p = tmp_path / "cut.jsonl.gz"
+    p.write_bytes(data[: len(data) // 2])
+    got = items(p)
+    arts = [g for g in got if isinstance(g, Article)]
+    errs = [g for g in got if isinstance(g, ErrorRecord)]
+    assert len(arts) > 100
+    assert [a.doc_id for a in arts[:2]] == ["a0", "a1"]
+    assert errs[-1].error_code == "TX100" and errs[-1].source.startswith(str(p) + "#L")
