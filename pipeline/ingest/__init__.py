@@ -8,7 +8,7 @@ import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from models.records import ErrorRecord
 from pipeline.errors import ErrorCode
@@ -70,7 +70,7 @@ def read_path(path: str, settings: Settings) -> Iterator[Item]:
         if path == "-":
             fh = sys.stdin.buffer
         elif path.endswith(".gz"):
-            fh = gzip.open(path, "rb")
+            fh = cast(IO[bytes], gzip.open(path, "rb"))  # noqa: SIM115 (closed below, after streaming)
         else:
             fh = open(path, "rb")  # noqa: SIM115 (closed below, after streaming)
     except OSError as e:
