@@ -44,7 +44,7 @@ class Settings(BaseModel):
     model: str = Field(DEFAULT_MODEL, description="spaCy pipeline to load, or 'none' for rules only")
     workers: int = Field(1, ge=1, description="processes that run partitions in parallel")
     batch_size: int = Field(32, ge=1, description="documents per nlp.pipe batch")
-    partition_size: int = Field(200, ge=1, description="documents per output partition (unit of resume and of work)")
+    partition_size: int = Field(64, ge=1, description="documents per output partition (unit of resume and of work)")
     max_chars: int = Field(1_000_000, ge=1, description="documents longer than this become TX105 errors")
     rules_dirs: list[Path] = Field(default_factory=list, description="extra rule-pack folders; extend/override by id")
     columns: InputColumns = Field(default_factory=InputColumns)
