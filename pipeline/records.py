@@ -25,9 +25,8 @@ def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return span.start_char, span.end_char
 
 
-def mention_entities(doc: Doc, mentions: list[Mention]) -> list[Entity]:
+def mention_entities(doc: Doc, mentions: list[Mention], text: str) -> list[Entity]:
     """Entities `e1..eN` in text order; index k of `mentions` becomes id `e{k+1}`."""
-    text = doc.text  # spaCy rebuilds doc.text on every read: once per record
     out = []
     for k, m in enumerate(mentions, 1):
         s, e = _char_span(doc, m.start, m.end)
@@ -57,8 +56,9 @@ def _span(text: str, start_char: int, end_char: int) -> Span:
 def doc_to_record(doc: Doc, article: Article, info: PipelineInfo) -> ArticleRecord:
     """The record of one article; spans are validated against the text by the model."""
     mentions: list[Mention] = doc._.trade_mentions or []
-    text = doc.text
-    entities = mention_entities(doc, mentions)
+    # the stages cached the text (spaCy rebuilds doc.text from every token on each read)
+    text = doc.user_data.pop("trade_text", None) or doc.text
+    entities = mention_entities(doc, mentions, text)
     quotes: list[Quote] = []
     for k, q in enumerate(sorted(doc._.trade_quotes or [], key=lambda q: (q["start"], q["end"])), 1):
         quotes.append(_quote(text, q, k))

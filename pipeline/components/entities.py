@@ -163,7 +163,7 @@ class TradeEntities:
             mentions = [m for m in mentions if not self._in_dateline(doc, keep[m.start])]
         else:
             mentions = [m for m in mentions if not self._in_dateline(doc, m.start)]
-        mentions = [m for m in mentions if not self._not_a_country(work, m)]
+        mentions = [m for m in mentions if not self._not_a_country(doc, work, keep, m)]
         mentions = self._resolve(work, mentions)
         self._attach_titles(work, mentions, title_spans)
         if keep is not None:
@@ -197,20 +197,21 @@ class TradeEntities:
                     )
         return out
 
-    def _not_a_country(self, work: Doc, m: Mention) -> bool:
+    def _not_a_country(self, doc: Doc, work: Doc, keep: list[int] | None, m: Mention) -> bool:
         """“U.S. dlrs” is a currency and “New Mexico” a state: no country mention there."""
         if m.label is not Label.COUNTRY:
             return False
         if m.end < len(work) and work[m.end].text in self.currency_words:
             return True
-        s, e = work[m.start].idx, work[m.end - 1].idx + len(work[m.end - 1].text)
-        return any(ps <= s and e <= pe for ps, pe in self._place_ranges(work))
+        first, last = (keep[m.start], keep[m.end - 1]) if keep is not None else (m.start, m.end - 1)
+        s, e = doc[first].idx, doc[last].idx + len(doc[last].text)
+        return any(ps <= s and e <= pe for ps, pe in self._place_ranges(doc))
 
-    def _place_ranges(self, work: Doc) -> list[tuple[int, int]]:
-        cached = work.user_data.get("trade_places")
+    def _place_ranges(self, doc: Doc) -> list[tuple[int, int]]:
+        cached: list[tuple[int, int]] | None = doc.user_data.get("trade_places")
         if cached is None:
-            cached = [(m.start(), m.end()) for m in self.place_re.finditer(doc_text(work))] if self.place_re else []
-            work.user_data["trade_places"] = cached
+            cached = [(m.start(), m.end()) for m in self.place_re.finditer(doc_text(doc))] if self.place_re else []
+            doc.user_data["trade_places"] = cached
         return cached
 
     @staticmethod

@@ -103,6 +103,7 @@ _SKIP_BETWEEN = {
     "statement",
 }
 _CLAUSE_START = {"that"}
+_CHANNEL_TRIGGERS = {"told", "telling", "tells", "tell", "in", "at", "during", "on", "according", "reported"}
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _LEADING_TIME = re.compile(
     rf"^(?:(?:on )?(?:{_WEEKDAYS})|yesterday|today|tonight|earlier|later|(?:last|this|next) (?:week|month|year)"
@@ -307,8 +308,7 @@ class TradeQuotes:
         doc.user_data.pop("trade_compact", None)
         doc.user_data.pop("trade_dateline_end", None)
         doc.user_data.pop("trade_places", None)
-        doc.user_data.pop("trade_texts", None)
-        doc.user_data.pop("trade_text", None)
+        doc.user_data.pop("trade_texts", None)  # the text itself stays for the record builder
         return doc
 
     def dateline_country(self, text: str) -> dict[str, Any] | None:
@@ -539,21 +539,31 @@ class _Context:
 
     # ---------------------------------------------------------------- cues
     def cue_in(self, toks: Iterable[Token]) -> list[Cue]:
-        """Cues among `toks`, outside quotes, phrases first."""
+        """Cues among `toks` (a Span or a token list), outside quotes, phrases first."""
+        if isinstance(toks, Span):
+            idxs: Iterable[int] = range(toks.start, toks.end)
+        else:
+            idxs = [t.i for t in toks]
         out: list[Cue] = []
-        toks = list(toks)
         covered: set[int] = set()
-        for t in toks:
-            c = self.phrase_cues.get(t.i)
-            if c is not None and not self.tok_in_quote(t):
+        candidates: list[int] = []
+        lower, quoted, single = self.lower, self.tok_quoted, self.comp.single
+        for i in idxs:
+            if quoted[i]:
+                continue
+            c = self.phrase_cues.get(i)
+            if c is not None:
                 out.append(c)
                 covered.update(range(c.start, c.end))
-        for t in toks:
-            if t.i in covered or self.tok_in_quote(t):
+            # word lookups on plain strings first: Token objects only for the few possible cues
+            if lower[i] in single:
+                candidates.append(i)
+        for i in candidates:
+            if i in covered:
                 continue
-            entry = self.comp.cue_at(self.doc, t, self.has_tags)
+            entry = self.comp.cue_at(self.doc, self.doc[i], self.has_tags)
             if entry is not None:
-                out.append(Cue(t.i, t.i + 1, entry))
+                out.append(Cue(i, i + 1, entry))
         return sorted(out, key=lambda c: c.start)
 
     # ---------------------------------------------------------------- speakers
@@ -1176,61 +1186,58 @@ class _Context:
 
     # ---------------------------------------------------------------- channel and via
     def channel_via(self, lo: int, hi: int, cue: Cue | None) -> tuple[str | None, str | None]:
+        """Where the words were said (told CNBC, in a statement, on X) and the outlet cited (according to Reuters)."""
         doc = self.doc
+        lower = self.lower
+        n = len(doc)
         sent_lo, sent_hi = lo, hi
         if cue is not None:
             sent = self.sent_of(cue.start)
             sent_lo, sent_hi = min(lo, sent.start), max(hi, sent.end)
         channel = cue.entry.channel if cue is not None else None
         via = None
-        toks = [t for t in doc[sent_lo:sent_hi] if not self.tok_in_quote(t)]
-        for t in toks:
-            i = t.i
-            low = t.lower_
+
+        def media_at(k: int) -> str | None:
+            idx = self.tok_mention.get(k) if k < n else None
+            if idx is not None and self.mentions[idx].label is Label.MEDIA:
+                return self.span_text(self.mentions[idx])
+            return None
+
+        for i in range(sent_lo, sent_hi):
+            low = lower[i]
+            if low not in _CHANNEL_TRIGGERS or self.tok_quoted[i]:
+                continue
             # told CNBC / telling Reuters / said in an interview with Bloomberg
-            if low in {"told", "telling", "tells", "tell"} and i + 1 < len(doc):
-                idx = self.tok_mention.get(i + 1)
-                if idx is not None and self.mentions[idx].label is Label.MEDIA:
-                    channel = self.span_text(self.mentions[idx])
-            if low in {"in", "at", "during", "on"} and i + 1 < len(doc):
+            if low in {"told", "telling", "tells", "tell"}:
+                channel = media_at(i + 1) or channel
+            elif low in {"in", "at", "during", "on"} and i + 1 < n:
                 j = i + 1
-                det = doc[j].lower_ if j < len(doc) else ""
+                det = lower[j]
                 if det in {"a", "an", "the", "his", "her", "its", "their"}:
                     j += 1
                 for ch in self.comp.channels:
-                    words = [x.lower_ for x in doc[j : j + len(ch)]]
-                    if words == ch:
-                        # "in an interview with Bloomberg" -> Bloomberg
+                    if lower[j : j + len(ch)] == ch:
                         after = j + len(ch)
-                        if after + 1 < len(doc) and doc[after].lower_ in {"with", "on", "to"}:
-                            idx = self.tok_mention.get(after + 1)
-                            if idx is not None and self.mentions[idx].label is Label.MEDIA:
-                                channel = self.span_text(self.mentions[idx])
-                                break
-                        phrase = " ".join(x.text for x in doc[j : j + len(ch)])
+                        # "in an interview with Bloomberg" -> Bloomberg
+                        outlet = media_at(after + 1) if after < n and lower[after] in {"with", "on", "to"} else None
+                        if outlet is not None:
+                            channel = outlet
+                            break
+                        phrase = doc[j : j + len(ch)].text
                         article = "an" if phrase[:1].lower() in "aeiou" else "a"
                         channel = "the interview" if det == "the" and ch == ["interview"] else f"{article} {phrase}"
                         break
                 if (
                     low == "on"
-                    and doc[j - 1].lower_ == "on"
+                    and j == i + 1
                     and doc[i + 1].text in {"X", "Twitter", "LinkedIn", "Weibo", "WeChat", "Facebook"}
                 ):
                     channel = doc[i + 1].text
-            if low == "according" and i + 2 < len(doc) and doc[i + 1].lower_ == "to":
-                idx = self.tok_mention.get(i + 2)
-                if idx is not None and self.mentions[idx].label is Label.MEDIA:
-                    via = self.span_text(self.mentions[idx])
-            if (
-                low == "reported"
-                and i >= 1
-                and doc[i - 1].lower_ == "as"
-                and i + 2 < len(doc)
-                and doc[i + 1].lower_ == "by"
+            elif i + 2 < n and (
+                (low == "according" and lower[i + 1] == "to")
+                or (low == "reported" and i >= 1 and lower[i - 1] == "as" and lower[i + 1] == "by")
             ):
-                idx = self.tok_mention.get(i + 2)
-                if idx is not None and self.mentions[idx].label is Label.MEDIA:
-                    via = self.span_text(self.mentions[idx])
+                via = media_at(i + 2) or via
         return channel, via
 
     def span_text(self, m: Mention) -> str:
