@@ -28,8 +28,8 @@ from pipeline.runner import (
     _join_parts,
     _part_names,
     _run_partition,
-    errors_path_for,
     partitions,
+    prepare_output,
 )
 from pipeline.settings import Settings
 
@@ -97,27 +97,13 @@ def run_extract_dask(
     """`run_extract` on a Dask cluster: byte-identical output, the same resume markers and summary."""
     from distributed import wait
 
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    errors_output = errors_output or errors_path_for(output)
     # absolute, because the workers' working folders may differ from ours
-    part_dir = output.resolve().with_name(f".{output.name}.parts")
-    if part_dir.exists() and not resume:
-        shutil.rmtree(part_dir)
-    part_dir.mkdir(parents=True, exist_ok=True)
+    output, errors_output, part_dir = prepare_output(output, errors_output, resume=resume, absolute=True)
     t0 = time.perf_counter()
     summary = RunSummary(output=str(output), errors_file=str(errors_output))
-    done_articles = 0
 
     def account(n_rec: int, n_err: int, words: int) -> None:
-        nonlocal done_articles
-        summary.records += n_rec
-        summary.errors += n_err
-        summary.words += words
-        summary.partitions += 1
-        done_articles += n_rec + n_err
-        if on_progress:
-            on_progress(done_articles, summary.words, summary.partitions)
+        summary.account(n_rec, n_err, words, on_progress)
 
     settings_json = _worker_settings(settings).model_dump_json()
     run_id = uuid.uuid4().hex[:12]  # explicit task keys: no hashing of the items, no reuse across runs

@@ -199,6 +199,9 @@ def partitions(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
+ProgressFn = Callable[[int, int, int], None]  # (articles done, words done, partitions done)
+
+
 @dataclass
 class RunSummary:
     inputs: int = 0
@@ -212,6 +215,15 @@ class RunSummary:
     errors_file: str = ""
     error_codes: dict[str, int] = field(default_factory=dict)
 
+    def account(self, n_rec: int, n_err: int, words: int, on_progress: ProgressFn | None = None) -> None:
+        """Count one finished partition and report progress (articles done, words, partitions)."""
+        self.records += n_rec
+        self.errors += n_err
+        self.words += words
+        self.partitions += 1
+        if on_progress:
+            on_progress(self.records + self.errors, self.words, self.partitions)
+
     @property
     def exit_code(self) -> int:
         return 0 if self.errors == 0 else 1
@@ -223,7 +235,19 @@ class RunSummary:
         return {**self.__dict__, "summary": self.line()}
 
 
-ProgressFn = Callable[[int, int, int], None]  # (articles done, words done, partitions done)
+def prepare_output(
+    output: Path | str, errors_output: Path | None, *, resume: bool, absolute: bool = False
+) -> tuple[Path, Path, Path]:
+    """Output file, errors file and the partition folder beside them (emptied unless resuming)."""
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    errors_output = errors_output or errors_path_for(output)
+    base = output.resolve() if absolute else output
+    part_dir = base.with_name(f".{output.name}.parts")
+    if part_dir.exists() and not resume:
+        shutil.rmtree(part_dir)
+    part_dir.mkdir(parents=True, exist_ok=True)
+    return output, errors_output, part_dir
 
 
 def run_extract(
@@ -236,26 +260,12 @@ def run_extract(
     on_progress: ProgressFn | None = None,
 ) -> RunSummary:
     """Process `inputs` into `output` (JSONL records) and its errors file; see the module docstring."""
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    errors_output = errors_output or errors_path_for(output)
-    part_dir = output.with_name(f".{output.name}.parts")
-    if part_dir.exists() and not resume:
-        shutil.rmtree(part_dir)
-    part_dir.mkdir(parents=True, exist_ok=True)
+    output, errors_output, part_dir = prepare_output(output, errors_output, resume=resume)
     t0 = time.perf_counter()
     summary = RunSummary(output=str(output), errors_file=str(errors_output))
-    done_articles = 0
 
     def account(n_rec: int, n_err: int, words: int) -> None:
-        nonlocal done_articles
-        summary.records += n_rec
-        summary.errors += n_err
-        summary.words += words
-        summary.partitions += 1
-        done_articles += n_rec + n_err
-        if on_progress:
-            on_progress(done_articles, summary.words, summary.partitions)
+        summary.account(n_rec, n_err, words, on_progress)
 
     stream = partitions(iter_inputs(inputs, settings), settings.partition_size)
     n_parts = 0
