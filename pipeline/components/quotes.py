@@ -139,6 +139,24 @@ _CLAUSE_BREAKS = {
 _SUBJECT_WORDS = {"he", "she", "it", "they", "we", "i", "you", "the", "this", "these", "those", "china", "beijing"}
 
 
+def unlinked_speaker(
+    mention: tuple[int, int] | None, *, name: str | None = None, title: str | None = None, anonymous: bool = False
+) -> dict[str, Any]:
+    """A speaker that points at no entity mention: a pronoun with no antecedent, an unknown name, a role,
+    an unnamed source (`anonymous`)."""
+    sp: dict[str, Any] = {
+        "mention": mention,
+        "mention_index": None,
+        "name": name,
+        "canonical_id": None,
+        "label": None,
+        "title": title,
+    }
+    if anonymous:
+        sp["anonymous"] = True
+    return sp
+
+
 @dataclass
 class Found:
     """One attribution, in character offsets, before it becomes a `Quote` model."""
@@ -609,14 +627,7 @@ class _Context:
                     sp["mention"] = (tok.idx, tok.idx + len(tok.text))
                     return sp
             if word == "they":
-                return {
-                    "mention": (tok.idx, tok.idx + len(tok.text)),
-                    "mention_index": None,
-                    "name": None,
-                    "canonical_id": None,
-                    "label": None,
-                    "title": None,
-                }
+                return unlinked_speaker((tok.idx, tok.idx + len(tok.text)))
             want = (Label.COMPANY, Label.AGENCY, Label.MEDIA)
         candidates: list[int] = []
         for i in range(len(self.mentions) - 1, -1, -1):
@@ -640,14 +651,7 @@ class _Context:
             sp = self.speaker_from_mention(best)
             sp["mention"] = (tok.idx, tok.idx + len(tok.text))
             return sp
-        return {
-            "mention": (tok.idx, tok.idx + len(tok.text)),
-            "mention_index": None,
-            "name": None,
-            "canonical_id": None,
-            "label": None,
-            "title": None,
-        }
+        return unlinked_speaker((tok.idx, tok.idx + len(tok.text)))
 
     def _first_of_kind_in_sentence(self, idx: int) -> bool:
         m = self.mentions[idx]
@@ -692,14 +696,7 @@ class _Context:
             sp = self.speaker_from_mention(best)
             sp["mention"] = span_chars
             return sp
-        return {
-            "mention": span_chars,
-            "mention_index": None,
-            "name": None,
-            "canonical_id": None,
-            "label": None,
-            "title": None,
-        }
+        return unlinked_speaker(span_chars)
 
     def speaker_span_at(self, i: int, lo: int, hi: int, direction: int) -> dict[str, Any] | None:
         """A speaker starting (direction=+1) or ending (direction=-1) at token i."""
@@ -742,14 +739,7 @@ class _Context:
                 ):
                     j0 -= 1
             s, e = doc[j0].idx, doc[j1 - 1].idx + len(doc[j1 - 1].text)
-            return {
-                "mention": (s, e),
-                "mention_index": None,
-                "name": self.text[s:e],
-                "canonical_id": None,
-                "label": None,
-                "title": None,
-            }
+            return unlinked_speaker((s, e), name=self.text[s:e])
         return None
 
     def _anon_at(self, i: int, forward: bool) -> tuple[int, int] | None:
@@ -808,15 +798,7 @@ class _Context:
 
     def _anon_speaker(self, s: int, e: int) -> dict[str, Any]:
         cs, ce = self.doc[s].idx, self.doc[e - 1].idx + len(self.doc[e - 1].text)
-        return {
-            "mention": (cs, ce),
-            "mention_index": None,
-            "name": None,
-            "canonical_id": None,
-            "label": None,
-            "title": None,
-            "anonymous": True,
-        }
+        return unlinked_speaker((cs, ce), anonymous=True)
 
     def _role_speaker(self, start: int, title_end: int, hi: int, title: str) -> dict[str, Any]:
         """“a spokesperson for Huawei” -> speaker Huawei with title spokesperson."""
@@ -840,14 +822,7 @@ class _Context:
             sp["mention"] = (cs, ce)
             sp["title"] = title
             return sp
-        return {
-            "mention": (cs, ce),
-            "mention_index": None,
-            "name": None,
-            "canonical_id": None,
-            "label": None,
-            "title": title,
-        }
+        return unlinked_speaker((cs, ce), title=title)
 
     def speaker_before_cue(self, cue: Cue, lo: int) -> dict[str, Any] | None:
         """Subject to the left of the cue: “X said”, “X, the minister, said”, “X also told”.
@@ -1300,15 +1275,7 @@ class _Context:
                 first = self.doc_tok(subj[0].left_edge, sent)
                 last = self.doc_tok(subj[0].right_edge, sent)
                 if last.i - first.i < 12 and not self.tok_quoted[first.i] and st.tag_ in {"NNS", "NN", "NNP", "NNPS"}:
-                    return {
-                        "mention": (first.idx, last.idx + len(last.text)),
-                        "mention_index": None,
-                        "name": None,
-                        "canonical_id": None,
-                        "label": None,
-                        "title": None,
-                        "anonymous": True,
-                    }
+                    return unlinked_speaker((first.idx, last.idx + len(last.text)), anonymous=True)
                 return None
             if head.dep_ in ("advcl", "xcomp", "conj", "ccomp", "parataxis") and head.head is not head:
                 head = head.head
