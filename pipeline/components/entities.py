@@ -552,7 +552,9 @@ class TradeEntities:
             after = self._title_after(doc, m, titles)
             # the public office wins when the text gives both (“Lord Plumb, European Parliament President”)
             options = [t for t in (before, after) if t]
-            official = [t for t in options if self._is_official_title(doc, t, m)]
+            official = [
+                t for t in options if self._is_official_title(doc, t, m, appositive=t is after, mentions=mentions)
+            ]
             official.sort(key=lambda t: not getattr(self._last_title_entry(t), "official", False))
             title = official[0] if official else (options[0] if options else None)
             if not title:
@@ -574,13 +576,28 @@ class TradeEntities:
             if key in official_keys and m.label is Label.PERSON and m.canonical_id is None:
                 m.label = Label.OFFICIAL
 
-    def _is_official_title(self, doc: Doc, title: str, m: Mention) -> bool:
+    def _is_official_title(
+        self, doc: Doc, title: str, m: Mention, *, appositive: bool, mentions: list[Mention]
+    ) -> bool:
+        """Whether `title` (written before the name, or as an appositive after it) is a public office."""
         te = self._last_title_entry(title)
+        if not appositive:
+            # “ASA Vice President James Adams”, “Nvidia CEO Jensen Huang”: an office of a company is no public one
+            n_words = len(title.split())
+            start = max(0, m.start - n_words)
+            if any(x.label is Label.COMPANY and start <= x.start < m.start for x in mentions):
+                return False
         if te is not None and te.official:
             return True
-        # a role word in a government body: “vice chairman of the government's Council ...”
+        # a role word in a government body: “vice chairman of the government's Council ...”; for an appositive,
+        # the body may follow the title within the same clause
         words = set(title.replace("'s", " ").split())
-        after = {t.text for t in doc[m.end : min(len(doc), m.end + 10)]}
+        after: set[str] = set()
+        if appositive:
+            for t in doc[m.end : min(len(doc), m.end + 12)]:
+                if t.text in {".", ";"} or (t.is_sent_start and t.i > m.end):
+                    break
+                after.add(t.text)
         return bool((words | after) & self.government_words) and te is not None
 
     def _last_title_entry(self, title: str) -> Any:
@@ -668,7 +685,8 @@ def _surname(name: str, family_first: set[str] | frozenset[str] = frozenset()) -
     words = [w for w in name.split() if w not in {"Jr.", "Jr", "Sr.", "III", "II"}]
     if len(words) < 2:
         return None
-    if len(words) in (2, 3) and words[0] in family_first and words[-1] not in family_first:
+    if words[0] in family_first and (len(words) == 3 or (len(words) == 2 and words[1] not in family_first)):
+        # "Rha Woong Bae", "Liang Wenhao": the family name leads (two-word names only when unambiguous)
         return words[0]
     return words[-1]
 
