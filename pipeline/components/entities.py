@@ -458,14 +458,14 @@ class TradeEntities:
             if len(m.canonical_name.split()) >= 2:
                 people.setdefault(key, idx)
         # a surname alone that only one pack official has (“Biden's rules”), unless the article names another
-        for i, tok in enumerate(doc):
-            le = self.pack_surnames.get(tok.text)
-            if le is None or (tok.text,) in people:
+        for i, text in enumerate(_texts(doc)):
+            le = self.pack_surnames.get(text)
+            if le is None or (text,) in people:
                 continue
             idx_at = next((k for k, m in enumerate(mentions) if m.start <= i < m.end), None)
             if idx_at is not None and not (mentions[idx_at].method == "model" and mentions[idx_at].length == 1):
                 continue
-            m = self._from_entry(le, i, i + 1, "rule", f"surname:{le.origin}", 0.7, tok.text)
+            m = self._from_entry(le, i, i + 1, "rule", f"surname:{le.origin}", 0.7, text)
             if idx_at is not None:
                 mentions[idx_at] = m
             else:

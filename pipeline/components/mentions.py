@@ -97,11 +97,12 @@ def has_annotation(doc: Doc, attr: int) -> bool:
 
 
 def _sent_starts(doc: Doc, keep: list[int]) -> list[bool | int | None]:
-    starts = {s.start for s in doc.sents}
+    """Sentence starts for the kept tokens: a start on a dropped space token moves to the next kept token."""
+    flags = doc.to_array(SENT_START)
     out: list[bool | int | None] = []
     prev = -1
     for i in keep:
-        out.append(i == 0 or any(k in starts for k in range(prev + 1, i + 1)))
+        out.append(i == 0 or any(int(flags[k]) == 1 for k in range(prev + 1, i + 1)))
         prev = i
     return out
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from spacy.attrs import DEP, LOWER, TAG
+from spacy.attrs import DEP, LOWER, ORTH, TAG
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -485,7 +485,9 @@ class _Context:
             for i in range(sent.start, sent.end):
                 self.sent_idx[i] = k
         strings = doc.vocab.strings
-        self.lower = [strings[int(x)] for x in doc.to_array(LOWER)] if len(doc) else []
+        arr = doc.to_array([LOWER, ORTH]) if len(doc) else None
+        self.lower = [strings[int(x)] for x in arr[:, 0]] if arr is not None else []
+        self.texts = [strings[int(x)] for x in arr[:, 1]] if arr is not None else []
         self.tok_quoted = [False] * len(doc)
         for qs, qe in self.quoted:
             quoted_span = doc.char_span(qs, qe, alignment_mode="expand")
@@ -1310,7 +1312,7 @@ class _Context:
     def is_headline(self, sent: Span) -> bool:
         """Headlines and titles (“Rubio Responds To Question By Saying We Need Fewer Philosophers”) hold no
         reported speech: most of their words are capitalised."""
-        words = [self.doc[i].text for i in range(sent.start, sent.end) if self.doc[i].is_alpha]
+        words = [w for w in self.texts[sent.start : sent.end] if w.isalpha()]
         if len(words) < 4:
             return False
         caps = sum(1 for w in words if w[:1].isupper())
