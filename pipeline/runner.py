@@ -26,6 +26,7 @@ from spacy.language import Language
 
 from models.records import ArticleRecord, ErrorRecord, PipelineInfo
 from pipeline.errors import ErrorCode
+from pipeline.files import atomic_write_lines
 from pipeline.ingest import Article, Item, iter_inputs
 from pipeline.ingest.readers import text_doc_id
 from pipeline.nlp import build_nlp, model_version, package_version
@@ -153,17 +154,6 @@ def _fingerprint(items: list[Item]) -> str:
     return h.hexdigest()
 
 
-def _atomic_write(path: Path, lines: Iterable[str]) -> None:
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    with tmp.open("w", encoding="utf-8", newline="\n") as fh:
-        for line in lines:
-            fh.write(line)
-            fh.write("\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def _part_names(part_dir: Path, index: int) -> tuple[Path, Path, Path]:
     base = part_dir / f"part-{index:06d}"
     return base.with_suffix(".jsonl"), base.with_suffix(".errors.jsonl"), base.with_suffix(".done")
@@ -174,11 +164,11 @@ def _run_partition(
 ) -> tuple[int, int, int, int]:
     recs, errs = proc.process(items)
     rec_path, err_path, done = _part_names(part_dir, index)
-    _atomic_write(rec_path, recs)
-    _atomic_write(err_path, errs)
+    atomic_write_lines(rec_path, recs)
+    atomic_write_lines(err_path, errs)
     words = sum(len(it.text.split()) for it in items if isinstance(it, Article))
     # the marker is written last: a partition without it is redone on resume
-    _atomic_write(
+    atomic_write_lines(
         done, [json.dumps({"fingerprint": fingerprint, "records": len(recs), "errors": len(errs), "words": words})]
     )
     return index, len(recs), len(errs), words

@@ -7,11 +7,11 @@ file-level wrappers for `tradex run`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from models.records import ArticleRecord
+from pipeline.files import atomic_write_lines
 from pipeline.settings import Settings
 
 ProgressFn = Callable[[int], None]  # (items done) -> None
@@ -31,26 +31,6 @@ def read_records(path: Path) -> Iterator[ArticleRecord]:
                 yield ArticleRecord.model_validate_json(line)
             except ValueError as e:  # pydantic's ValidationError is a ValueError
                 raise RecordFileError(f"{path}:{n}: not a valid record: {str(e)[:300]}") from e
-
-
-def atomic_write_lines(path: Path, lines: Iterable[str]) -> int:
-    """Write `lines` to `path` through a temp file in the same folder (fsync, then `os.replace`)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    n = 0
-    try:
-        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
-            for line in lines:
-                fh.write(line)
-                fh.write("\n")
-                n += 1
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return n
 
 
 def write_records(path: Path, records: Iterable[ArticleRecord]) -> int:
