@@ -793,7 +793,7 @@ class _Context:
         # walk back to a determiner: "the company", "a Huawei spokesperson", "a spokesperson for Huawei"
         j = i
         while j >= lo and i - j < 6 and not doc[j].is_punct:
-            if doc[j].lower_ in {"a", "an", "the"}:
+            if doc[j].lower_ in {"a", "an", "the", "one"}:
                 return self.nominal_forward(j, i + 1)
             j -= 1
         return None
@@ -849,27 +849,34 @@ class _Context:
                     i = j - 1
                     continue
                 return None
+            if t.lower_ == "who" and i - 2 >= lo and doc[i - 1].text == ",":
+                # “Chen Shibiao, who said …”: the relative pronoun stands for the name before it
+                i -= 2
+                continue
             if t.text == "," and i - 1 >= lo:
-                if doc[i - 1].text == ")" or (
-                    i in self.mention_at_end and self.mentions[self.mention_at_end[i]].label in SPEAKER_LABELS
-                ):
-                    i -= 1
-                    continue
-                # skip an appositive “, the U.S. commerce secretary,” back to the name
+                # an appositive “X, an analyst at Salomon Brothers Asia Ltd, said”: back to the name before it
                 j = i - 1
                 while j >= lo and doc[j].text != "," and i - j < 14 and not self.tok_quoted[j]:
                     j -= 1
                 appositive = doc[j + 1 : i]
-                if (
+                is_appositive = (
                     j >= lo
                     and doc[j].text == ","
                     and j - 1 >= lo
                     and len(appositive) > 0
                     and not any(self.comp.single.get(x.lower_) for x in appositive)
-                ):
+                    and (appositive[0].lower_ in {"a", "an", "the"} or self.lower[appositive[0].i] in self.comp.titles
+                         or appositive[0].i in self.tok_mention)
+                )
+                if is_appositive:
                     res = self.speaker_span_at(j - 1, lo, cue.start, -1)
                     if res is not None:
                         return res
+                if doc[i - 1].text == ")" or (
+                    i in self.mention_at_end and self.mentions[self.mention_at_end[i]].label in SPEAKER_LABELS
+                ):
+                    i -= 1
+                    continue
                 return None
             break
         if i < lo:
@@ -926,6 +933,7 @@ class _Context:
         # a person named in the phrase after the cue wins over the firm before it:
         # “said Jardine Fleming (Securities) Ltd analyst Nick Edwards”
         depth = 0
+        first_person: int | None = None
         for k in range(i, min(hi, i + 12)):
             t = doc[k]
             depth += t.text == "("
@@ -934,7 +942,12 @@ class _Context:
                 break
             idx_k = self.tok_mention.get(k)
             if idx_k is not None and self.mentions[idx_k].label in PEOPLE:
-                return self.speaker_from_mention(idx_k)
+                first_person = first_person if first_person is not None else idx_k
+                # “said Jardine Fleming (Securities) Ltd analyst Nick Edwards”: the titled one is the speaker
+                if k > 0 and self.lower[k - 1] in self.comp.titles:
+                    return self.speaker_from_mention(idx_k)
+        if first_person is not None:
+            return self.speaker_from_mention(first_person)
         # skip a title before the name: "said U.S. Trade Representative X"
         idx = self.tok_mention.get(i)
         if idx is None:
