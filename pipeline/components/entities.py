@@ -112,7 +112,18 @@ class TradeEntities:
         self.media_heads = set(self.lex.media_heads)
         self.chip_nouns = {w.lower() for w in self.lex.chip_nouns}
         self.stop = set(self.lex.name_stopwords)
-        self.currency_words = set(self.lex.currency_words)
+        self.currency_words = {w.lower() for w in self.lex.currency_words}
+        self.association_heads = {
+            "Association",
+            "Federation",
+            "Institute",
+            "Council",
+            "Chamber",
+            "Alliance",
+            "Society",
+            "Confederation",
+            "League",
+        }
         self.not_entity_heads = set(self.lex.not_entity_heads)
         places = sorted(self.lex.non_country_places, key=len, reverse=True)
         self.place_re = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in places) + r")\b") if places else None
@@ -201,7 +212,7 @@ class TradeEntities:
         """“U.S. dlrs” is a currency and “New Mexico” a state: no country mention there."""
         if m.label is not Label.COUNTRY:
             return False
-        if m.end < len(work) and work[m.end].text in self.currency_words:
+        if m.end < len(work) and work[m.end].lower_ in self.currency_words:
             return True
         first, last = (keep[m.start], keep[m.end - 1]) if keep is not None else (m.start, m.end - 1)
         s, e = doc[first].idx, doc[last].idx + len(doc[last].text)
@@ -317,16 +328,18 @@ class TradeEntities:
         texts = _texts(doc)
         name_ok = [bool(_NAME_TOKEN.match(t)) and t not in self.stop and not t[:1].isdigit() for t in texts]
         legal_or_sep = self.legal | {",", "&"}
+        # "American Soybean Association": an association's name may hold a country or a material
+        crossable = {i for m in rules if m.label in (Label.COUNTRY, Label.MATERIAL) for i in range(m.start, m.end)}
         i = 0
         while i < n:
-            if i in claimed or not name_ok[i]:
+            if (i in claimed and i not in crossable) or not name_ok[i]:
                 i += 1
                 continue
             j = i
             while (
                 j < n
                 and j - i < 6
-                and j not in claimed
+                and (j not in claimed or j in crossable)
                 and (
                     name_ok[j]
                     or texts[j] in self.legal
@@ -345,10 +358,16 @@ class TradeEntities:
             last_core = max((k for k, w in enumerate(words) if w not in legal_or_sep), default=-1)
             has_head = last_core >= 1 and words[last_core] in self.company_heads
             has_legal_suffix = last_core >= 0 and len(words) > last_core + 1
-            if has_head or has_legal_suffix:
+            run_text = " ".join(words)
+            if any(h in run_text for h in self.agency_phrases):
+                org_label = Label.AGENCY  # "the Central Bank": a bank head, but a government body
+            elif has_head or has_legal_suffix:
                 org_label = Label.COMPANY
             elif last_core >= 1 and words[last_core] in self.agency_heads:
                 org_label = Label.AGENCY
+            crosses = any(k in crossable for k in range(i, i + len(words)))
+            if crosses and not (last_core >= 1 and words[last_core] in self.association_heads):
+                org_label = None
             if org_label is not None and words[0] not in self.company_heads:
                 end = i + (len(words) if org_label is Label.COMPANY else last_core + 1)
                 rule = f"pattern:{org_label.value.lower()}-head"
@@ -419,7 +438,7 @@ class TradeEntities:
         if known is not None and ent.label_ in {"ORG", "GPE", "NORP", "LOC", "PERSON", "PRODUCT", "FAC", "LAW"}:
             return [self._from_entry(known, w_start, w_end, "model", f"model:{ent.label_}", 0.6, text)]
         label: Label | None = None
-        words = set(text.split())
+        words = {t.text for t in span}  # tokens, so "Ministry's" counts as "Ministry"
         if ent.label_ == "ORG" and words & self.not_entity_heads:
             return []
         if ent.label_ == "PERSON":

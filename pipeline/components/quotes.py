@@ -865,8 +865,11 @@ class _Context:
                     and j - 1 >= lo
                     and len(appositive) > 0
                     and not any(self.comp.single.get(x.lower_) for x in appositive)
-                    and (appositive[0].lower_ in {"a", "an", "the"} or self.lower[appositive[0].i] in self.comp.titles
-                         or appositive[0].i in self.tok_mention)
+                    and (
+                        appositive[0].lower_ in {"a", "an", "the"}
+                        or self.lower[appositive[0].i] in self.comp.titles
+                        or appositive[0].i in self.tok_mention
+                    )
                 )
                 if is_appositive:
                     res = self.speaker_span_at(j - 1, lo, cue.start, -1)
