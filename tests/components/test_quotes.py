@@ -179,6 +179,30 @@ def test_formats_with_model(model_nlp, case_id, text, expected):
     _check(model_nlp, text, expected)
 
 
+# regressions fixed while tuning on PolNeAR train and gold dev: speakers the first version got wrong
+SPEAKER_CASES = [
+    ("“The issue is to stop dumping,” said Jardine Fleming (Securities) Ltd analyst Nick Edwards.", "Nick Edwards"),
+    ("Carole Ryavec, an analyst at Salomon Brothers Asia Ltd, said “The issue is to stop dumping.”", "Carole Ryavec"),
+    ("The remark was made by counsellor Chen Shibiao, who said that talks would resume soon.", "Chen Shibiao"),
+    ("Biden rubbished Trump's claim.\n\n“To repeat myself, it is a bunch of malarkey,” he said.", "Biden"),
+    (
+        "Hillary Clinton has taken a swipe at Donald Trump, saying that his comments do more harm than good.",
+        "Hillary Clinton",
+    ),
+    ("Many speakers at the service said the country is divided.", None),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, name", SPEAKER_CASES)
+def test_speaker_regressions(model_nlp, text, name):
+    rec = record_of(model_nlp, text)
+    assert len(rec.quotes) == 1
+    sp = rec.quotes[0].speaker
+    assert sp is not None and sp.mention is not None
+    assert (sp.name.split()[-1] if sp.name else None) == (name.split()[-1] if name else None)
+
+
 def test_channel_and_via(rules_nlp):
     rec = record_of(
         rules_nlp,
