@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from dataclasses import dataclass, field
 
 import charset_normalizer
@@ -19,18 +19,15 @@ class Decoded:
     repairs: list[str] = field(default_factory=list)
 
 
+# control characters (but tab, newlines, form feed), replacement chars, surrogates and private-use code points
+_JUNK = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff]")
+
+
 def _junk_ratio(text: str) -> float:
-    """Share of characters that are control or unassigned code points (binary junk shows up here)."""
+    """Share of characters that are control, replacement, surrogate or private-use code points."""
     if not text:
         return 0.0
-    bad = 0
-    for ch in text:
-        if ch in "\n\r\t\f":
-            continue
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cn", "Co", "Cs") or ch == "\ufffd":
-            bad += 1
-    return bad / len(text)
+    return len(_JUNK.findall(text)) / len(text)
 
 
 def decode_bytes(data: bytes, *, max_junk: float = 0.01) -> Decoded:
