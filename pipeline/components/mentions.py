@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy
 from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.tokens import Doc
 
@@ -98,13 +99,15 @@ def has_annotation(doc: Doc, attr: int) -> bool:
 
 def _sent_starts(doc: Doc, keep: list[int]) -> list[bool | int | None]:
     """Sentence starts for the kept tokens: a start on a dropped space token moves to the next kept token."""
-    flags = doc.to_array(SENT_START)
-    out: list[bool | int | None] = []
-    prev = -1
-    for i in keep:
-        out.append(i == 0 or any(int(flags[k]) == 1 for k in range(prev + 1, i + 1)))
-        prev = i
-    return out
+    flags = doc.to_array(SENT_START).astype("int64")
+    idx = numpy.arange(len(doc))
+    # the last sentence start at or before each token; a kept token starts a sentence when that start lies
+    # after the previous kept token
+    last_start = numpy.maximum.accumulate(numpy.where(flags == 1, idx, -1))
+    kept = numpy.asarray(keep)
+    prev = numpy.concatenate(([-1], kept[:-1]))
+    starts = (last_start[kept] > prev) | (kept == 0)
+    return [bool(x) for x in starts]
 
 
 def wrapped_matches(doc: Doc, matches: Iterable[tuple[Any, int, int]]) -> list[tuple[Any, int, int]]:
