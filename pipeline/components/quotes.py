@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from spacy.attrs import DEP, LOWER, ORTH, TAG
+from spacy.attrs import DEP, IS_PUNCT, IS_SPACE, LOWER, ORTH, TAG
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -488,6 +488,9 @@ class _Context:
         arr = doc.to_array([LOWER, ORTH]) if len(doc) else None
         self.lower = [strings[int(x)] for x in arr[:, 0]] if arr is not None else []
         self.texts = [strings[int(x)] for x in arr[:, 1]] if arr is not None else []
+        # punctuation or white space, per token
+        flags = doc.to_array([IS_PUNCT, IS_SPACE]) if len(doc) else None
+        self.punct = ((flags[:, 0] | flags[:, 1]) != 0).tolist() if flags is not None else []
         self.tok_quoted = [False] * len(doc)
         for qs, qe in self.quoted:
             quoted_span = doc.char_span(qs, qe, alignment_mode="expand")
@@ -1362,10 +1365,10 @@ class _Context:
     def _indirect_for(self, sent: Span, cue: Cue) -> Found | None:
         doc = self.doc
         s_lo, s_hi = sent.start, sent.end
-        after = [t for t in doc[cue.end : s_hi]]
-        before = [t for t in doc[s_lo : cue.start]]
+        lower, texts, quoted, punct = self.lower, self.texts, self.tok_quoted, self.punct
         # according to X, CLAUSE  /  CLAUSE, according to X
         if cue.entry.lemma == "according to":
+            before = list(doc[s_lo : cue.start])
             sp = self.speaker_span_at(cue.end, cue.end, s_hi, +1)
             if sp is None:
                 return None
@@ -1385,41 +1388,37 @@ class _Context:
                 if others:
                     return None
             return self._make_indirect(content, cue, sp, "indirect:according-to", 0.7, sent)
-        # CUE (object)? that CLAUSE
-        j = 0
+        # CUE (object)? that CLAUSE  (word lists, not Token objects: this runs for every cue of every sentence)
+        k = cue.end
         while (
-            j < len(after)
-            and j < 8
-            and after[j].lower_ not in _CLAUSE_START
-            and after[j].text not in {".", ";"}
-            and not self.tok_in_quote(after[j])
+            k < s_hi
+            and k - cue.end < 8
+            and lower[k] not in _CLAUSE_START
+            and texts[k] not in {".", ";"}
+            and not quoted[k]
         ):
-            j += 1
+            k += 1
         sp = None
         if (
-            j < len(after)
-            and after[j].lower_ == "that"
-            and (j == 0 or all(not t.is_punct or t.text == "," for t in after[:j]))
-            and not (j + 1 < len(after) and after[j + 1].lower_ in _NOT_AFTER_THAT)
+            k < s_hi
+            and lower[k] == "that"
+            and all(not punct[x] or texts[x] == "," for x in range(cue.end, k))
+            and not (k + 1 < s_hi and lower[k + 1] in _NOT_AFTER_THAT)
         ):
-            content = self._trim_end(after[j:])
+            content = self._trim_end(list(doc[k:s_hi]))
             sp = self.speaker_before_cue(cue, s_lo) or self.subject_of_sentence(cue, s_lo) or self.parse_subject(cue)
             if sp is not None and content:
                 return self._make_indirect(content, cue, sp, "indirect:that", 0.8, sent)
         # CLAUSE, SPEAKER CUE.   /   CLAUSE, CUE SPEAKER.
-        tail = [t for t in doc[cue.end : s_hi] if not t.is_punct and not t.is_space]
-        if not [
-            t
-            for t in tail
-            if t.lower_ not in _SKIP_BETWEEN
-            and t.lower_ not in {"on", "reporters"}
-            and not (t.i in self.tok_mention and self.mentions[self.tok_mention[t.i]].label is Label.MEDIA)
-        ] or self._speaker_ends_sentence(cue, s_hi):
-            comma = None
-            for t in reversed(before):
-                if t.text == ",":
-                    comma = t.i
-                    break
+        tail_has_words = any(
+            not punct[x]
+            and lower[x] not in _SKIP_BETWEEN
+            and lower[x] not in {"on", "reporters"}
+            and not (x in self.tok_mention and self.mentions[self.tok_mention[x]].label is Label.MEDIA)
+            for x in range(cue.end, s_hi)
+        )
+        if not tail_has_words or self._speaker_ends_sentence(cue, s_hi):
+            comma = next((x for x in range(cue.start - 1, s_lo - 1, -1) if texts[x] == ","), None)
             if comma is not None and comma > s_lo:
                 sp = self.speaker_before_cue(cue, comma + 1) or self.speaker_after_cue(cue, s_hi)
                 content = self._trim_end(list(doc[s_lo:comma]))
