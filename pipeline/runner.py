@@ -46,14 +46,12 @@ def errors_path_for(output: Path) -> Path:
 
 def record_json(record: ArticleRecord) -> str:
     """One JSONL line, fields in model order, corpus-stage fields omitted while empty."""
-    data = record.model_dump(mode="json")
-    for k in _CORPUS_FIELDS:
-        if data.get(k) is None:
-            data.pop(k, None)
-    for q in data["quotes"]:
-        if q.get("quote_cluster") is None:
-            q.pop("quote_cluster", None)
-    return json.dumps(data, ensure_ascii=False)
+    exclude: dict[str, Any] = {k: True for k in _CORPUS_FIELDS if getattr(record, k) is None}
+    empty_clusters = [i for i, q in enumerate(record.quotes) if q.quote_cluster is None]
+    if empty_clusters:
+        exclude["quotes"] = {i: {"quote_cluster"} for i in empty_clusters}
+    # pydantic's own serializer; its output matches json.dumps(..., ensure_ascii=False) of model_dump
+    return record.model_dump_json(exclude=exclude)
 
 
 def error_json(err: ErrorRecord) -> str:
