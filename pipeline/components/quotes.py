@@ -490,7 +490,7 @@ class _Context:
         self.texts = [strings[int(x)] for x in arr[:, 1]] if arr is not None else []
         # punctuation or white space, per token
         flags = doc.to_array([IS_PUNCT, IS_SPACE]) if len(doc) else None
-        self.punct = ((flags[:, 0] | flags[:, 1]) != 0).tolist() if flags is not None else []
+        self.punct = ((flags[:, 0] + flags[:, 1]) != 0).tolist() if flags is not None else []
         self.tok_quoted = [False] * len(doc)
         for qs, qe in self.quoted:
             quoted_span = doc.char_span(qs, qe, alignment_mode="expand")
