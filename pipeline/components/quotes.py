@@ -292,7 +292,7 @@ class TradeQuotes:
         for f in attributed.values():
             if f.cue is not None:
                 used_cues.add(f.cue[0])
-        indirect = self._indirect(ctx, used_cues, segs)
+        indirect = self._indirect(ctx, used_cues)
         consumed: set[int] = set()
         for f in indirect:
             inner = [k for k, s in enumerate(segs) if f.start <= s.open_start and s.close_end <= f.end + 1]
@@ -378,7 +378,7 @@ class TradeQuotes:
             return None
         j = max(prev)
         src = attributed[j]
-        p_seg, p_src = ctx.para_index(seg.start), ctx.para_index(segs_end(ctx, j))
+        p_seg, p_src = ctx.para_index(seg.start), ctx.para_index(ctx.segs[j].close_end)
         if p_seg - p_src > self.float_paragraphs:
             return None
         # the quoted text must open its sentence: "“…” " at sentence start
@@ -420,7 +420,7 @@ class TradeQuotes:
             [seg],
         )
 
-    def _indirect(self, ctx: _Context, used_cues: set[int], segs: list[Segment]) -> list[Found]:
+    def _indirect(self, ctx: _Context, used_cues: set[int]) -> list[Found]:
         out: list[Found] = []
         for sent in ctx.sents:
             found = ctx.indirect_in(sent, used_cues)
@@ -451,10 +451,6 @@ class TradeQuotes:
                 f.channel = "an interview"
             if f.channel and key:
                 last[key] = f.channel
-
-
-def segs_end(ctx: _Context, j: int) -> int:
-    return ctx.segs[j].close_end
 
 
 class _Context:
@@ -1306,7 +1302,7 @@ class _Context:
 
     # ---------------------------------------------------------------- reported speech
     def indirect_in(self, sent: Span, used_cues: set[int]) -> list[Found]:
-        doc = self.doc
+        """Reported speech in one sentence: one attribution per clause, the first cue that finds one."""
         out: list[Found] = []
         if self.is_headline(sent):
             return out
@@ -1325,7 +1321,6 @@ class _Context:
             if any(f.start < g.end and g.start < f.end for g in kept):
                 continue
             kept.append(f)
-        _ = doc
         return kept
 
     def is_headline(self, sent: Span) -> bool:
@@ -1377,7 +1372,7 @@ class _Context:
             while k < s_hi and doc[k].text != ",":
                 k += 1
             if before and any(not t.is_punct for t in before):
-                content = self._trim_end([t for t in before if True])
+                content = self._trim_end(before)
                 if content and content[-1].text == ",":
                     content = content[:-1]
             else:
