@@ -42,7 +42,8 @@ PEOPLE = (Label.PERSON, Label.OFFICIAL)
 ORGS = (Label.COMPANY, Label.AGENCY, Label.COUNTRY, Label.MEDIA)
 SPEAKER_LABELS = (*PEOPLE, *ORGS)
 _DASHES = {"-", "–", "—", "--", "―"}
-_SKIP_BETWEEN = {
+_WEEKDAY_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_SKIP_BETWEEN = _WEEKDAY_WORDS | {
     "also",
     "later",
     "further",
@@ -65,13 +66,6 @@ _SKIP_BETWEEN = {
     "last",
     "week",
     "on",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "yesterday",
     "today",
     "quickly",
@@ -912,23 +906,7 @@ class _Context:
         """“said X”, “said Commerce Secretary X”, “added the company”."""
         i = cue.end
         doc = self.doc
-        while i < hi and (
-            doc[i].is_space
-            or doc[i].lower_
-            in {
-                "on",
-                "tuesday",
-                "monday",
-                "wednesday",
-                "thursday",
-                "friday",
-                "saturday",
-                "sunday",
-                "also",
-                "then",
-                "later",
-            }
-        ):
+        while i < hi and (doc[i].is_space or doc[i].lower_ in _WEEKDAY_WORDS | {"on", "also", "then", "later"}):
             i += 1
         if i >= hi:
             return None
@@ -1143,7 +1121,7 @@ class _Context:
             idx = self.tok_mention.get(t.i)
             if idx is not None and self.mentions[idx].label is Label.MEDIA:
                 continue
-            if t.lower_ in {
+            if t.lower_ in _WEEKDAY_WORDS | {
                 "reporters",
                 "journalists",
                 "him",
@@ -1152,13 +1130,6 @@ class _Context:
                 "me",
                 "us",
                 "on",
-                "monday",
-                "tuesday",
-                "wednesday",
-                "thursday",
-                "friday",
-                "saturday",
-                "sunday",
                 "simply",
                 "only",
                 "again",
