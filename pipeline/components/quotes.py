@@ -43,6 +43,55 @@ ORGS = (Label.COMPANY, Label.AGENCY, Label.COUNTRY, Label.MEDIA)
 SPEAKER_LABELS = (*PEOPLE, *ORGS)
 _DASHES = {"-", "–", "—", "--", "―"}
 _WEEKDAY_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+# words that may stand between a cue and its "that": recipients, times, settings, adverbs
+_BEFORE_THAT = _WEEKDAY_WORDS | {
+    "on",
+    "last",
+    "this",
+    "next",
+    "week",
+    "month",
+    "year",
+    "night",
+    "morning",
+    "in",
+    "at",
+    "during",
+    "a",
+    "an",
+    "the",
+    "statement",
+    "interview",
+    "briefing",
+    "conference",
+    "news",
+    "press",
+    "speech",
+    "letter",
+    "reporters",
+    "journalists",
+    "him",
+    "her",
+    "them",
+    "us",
+    "me",
+    "also",
+    "again",
+    "repeatedly",
+    "earlier",
+    "later",
+    "today",
+    "yesterday",
+    "recently",
+    "publicly",
+    "privately",
+    "separately",
+    "previously",
+    "often",
+    "has",
+    "have",
+    "had",
+}
 _SKIP_BETWEEN = _WEEKDAY_WORDS | {
     "also",
     "later",
@@ -1368,7 +1417,12 @@ class _Context:
         if (
             k < s_hi
             and lower[k] == "that"
-            and all(not punct[x] or texts[x] == "," for x in range(cue.end, k))
+            # only a recipient, a time or a setting may stand between the cue and "that" ("told CNBC on Tuesday
+            # that"); "said the warning was indicative that" is a that-less clause with its own "that"
+            and all(
+                (not punct[x] and (lower[x] in _BEFORE_THAT or x in self.tok_mention)) or texts[x] == ","
+                for x in range(cue.end, k)
+            )
             and not (k + 1 < s_hi and lower[k + 1] in _NOT_AFTER_THAT)
         ):
             content = self._trim_end(list(doc[k:s_hi]))
