@@ -431,8 +431,10 @@ class TradeEntities:
         else:
             w_start, w_end = span.start, span.end
         text = " ".join(span.text.split())
-        if len(span) == 1 and ent.label_ == "ORG" and text in self.generic_org_words:
+        if len(span) == 1 and ent.label_ == "ORG" and (text in self.generic_org_words or len(text) <= 2):
             return []
+        if not text[:1].isupper() and not text[:1].isdigit():
+            return []  # "trans-Pacific": names start with a capital
         # datelines (“WASHINGTON, Jan 15 -”) and headlines are all capitals: no lookup by lower case there
         known = self.by_form.get(text.lower()) if not text.isupper() or len(text) <= 5 else None
         if known is not None and ent.label_ in {"ORG", "GPE", "NORP", "LOC", "PERSON", "PRODUCT", "FAC", "LAW"}:
@@ -521,6 +523,7 @@ class TradeEntities:
                     added.append(a)
                     claimed.add(i)
         # short forms of unknown companies: "Caldera" after "Caldera Metals Corp"
+        by_start = {m.start: k for k, m in enumerate(mentions)}
         for idx, m in enumerate(mentions):
             if m.label is not Label.COMPANY or m.canonical_id is not None or m.length < 2:
                 continue
@@ -528,9 +531,13 @@ class TradeEntities:
             if first.text in self.stop or first.is_stop or first.text in self.company_heads:
                 continue
             for i in _find_token_seq(doc, (first.text,)):
-                if i in claimed or (
-                    i + 1 < len(doc) and self._is_name_token(doc[i + 1]) and doc[i + 1].text not in {"said"}
-                ):
+                if i + 1 < len(doc) and self._is_name_token(doc[i + 1]) and doc[i + 1].text not in {"said"}:
+                    continue
+                if i in claimed:
+                    # a one-word model guess on the short form ("Caldera" as PERSON) yields to the company
+                    k = by_start.get(i)
+                    if k is not None and mentions[k].method == "model" and mentions[k].length == 1 and k != idx:
+                        self._make_coref(mentions[k], m, idx, "coref:short-form")
                     continue
                 a = Mention(i, i + 1, m.label, None, "", "coref", "coref:short-form", 0.7)
                 self._make_coref(a, m, idx, "coref:short-form")
