@@ -190,7 +190,7 @@ class TradeEntities:
             found = [(span.id_, span.start, span.end) for span in doc.spans.get(RULES_KEY, [])]
         else:
             # the rulers' own patterns, matched on the view (the pipeline's pass cannot cross a line wrap)
-            found = [(sp.id_, sp.start, sp.end) for ruler in self.rulers for sp in ruler.match(work)]
+            found = [m for ruler in self.rulers for m in _ruler_matches(ruler, work)]
         out: list[Mention] = []
         for entry_id, start, end in found:
             le = self.by_id.get(entry_id)
@@ -683,6 +683,14 @@ class TradeEntities:
             if start <= s < limit and all(not doc[k].is_punct or doc[k].text == "." for k in range(start, s)):
                 return doc[start:e].text
         return None
+
+
+def _ruler_matches(ruler: SpanRuler, doc: Doc) -> list[tuple[str, int, int]]:
+    """(entry id, start, end) of a SpanRuler's phrase patterns on `doc`, without building Span objects."""
+    id_map = getattr(ruler, "_match_label_id_map", None)
+    if id_map is None:  # a spaCy without the private map: the public (slower) API gives the same
+        return [(sp.id_, sp.start, sp.end) for sp in ruler.match(doc)]
+    return [(id_map[m_id]["id"], s, e) for m_id, s, e in ruler.phrase_matcher(doc) if s != e]
 
 
 def _trim_span(span: Span) -> Span | None:
