@@ -94,8 +94,14 @@ def _progress_runner(quiet: bool, json_log: bool, total: int | None) -> tuple[An
 def _do_extract(
     inputs: list[str], output: Path, settings: Settings, *, resume: bool, quiet: bool, json_log: bool
 ) -> int:
+    from pipeline.ingest import expand_inputs
     from pipeline.runner import estimate_total, run_extract
 
+    # a folder or glob that names no article file is a usage error, not a silent empty run
+    empty = [raw for raw in inputs if raw != "-" and not Path(raw).is_file() and not expand_inputs([raw])]
+    if empty:
+        err.print(f"[red]TX300 no input files (txt, jsonl, csv, html, .gz) in: {', '.join(empty)}[/red]")
+        return 2
     total = None if quiet else estimate_total(inputs)
     progress, update = _progress_runner(quiet, json_log, total)
     try:

@@ -58,6 +58,7 @@ def test_extract_bundled_corpus_every_line_is_a_valid_record(tmp_path):
         (["extract", str(SYNTHETIC), "--model", "no_such_model_xyz"], 2),
         (["extract", str(SYNTHETIC), "--workers", "0"], 2),
         (["run", str(SYNTHETIC), "--stages", "extract,bogus"], 2),
+        (["extract", str(BROKEN / "README.md").replace("README.md", "no-such-*.jsonl"), "--model", "none"], 2),
     ],
 )
 def test_exit_statuses(tmp_path, args, code):
