@@ -10,25 +10,21 @@ a partition write is atomic and idempotent: a rerun rewrites the same bytes unde
 
 from __future__ import annotations
 
-import shutil
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ErrorCode, TradexError
-from pipeline.ingest import Item, iter_inputs
+from pipeline.ingest import Item
 from pipeline.runner import (
+    PendingPartitions,
     Processor,
     ProgressFn,
     RunSummary,
-    _count_codes,
-    _done_marker,
-    _fingerprint,
-    _join_parts,
     _part_names,
     _run_partition,
-    partitions,
+    finish_run,
     prepare_output,
 )
 from pipeline.settings import Settings
@@ -107,7 +103,9 @@ def run_extract_dask(
 
     settings_json = _worker_settings(settings).model_dump_json()
     run_id = uuid.uuid4().hex[:12]  # explicit task keys: no hashing of the items, no reuse across runs
-    n_parts = 0
+    todo = PendingPartitions(
+        inputs, settings=settings, part_dir=part_dir, resume=resume, summary=summary, on_progress=on_progress
+    )
     client, cluster = _client(settings)
     try:
         # look ahead two partitions per worker thread: enough to keep all busy, memory stays flat
@@ -131,14 +129,7 @@ def run_extract_dask(
                 account(r, e, w)
                 index_of.pop(f)
 
-        for index, items in enumerate(partitions(iter_inputs(inputs, settings), settings.partition_size)):
-            n_parts += 1
-            fp = _fingerprint(items)
-            marker = _done_marker(part_dir, index, fp) if resume else None
-            if marker is not None:
-                summary.resumed_partitions += 1
-                account(marker["records"], marker["errors"], marker["words"])
-                continue
+        for index, items, fp in todo:
             fut = client.submit(
                 dask_partition,
                 part_dir=str(part_dir),
@@ -163,13 +154,10 @@ def run_extract_dask(
         client.close()
         if cluster is not None:
             cluster.close()
-    _check_parts(part_dir, n_parts)
-    _join_parts(part_dir, n_parts, output, errors_output)
-    summary.error_codes = _count_codes(errors_output)
-    shutil.rmtree(part_dir, ignore_errors=True)
-    summary.inputs = summary.records + summary.errors
-    summary.seconds = time.perf_counter() - t0
-    return summary
+    _check_parts(part_dir, todo.count)
+    return finish_run(
+        summary, part_dir=part_dir, n_parts=todo.count, output=output, errors_output=errors_output, t0=t0
+    )
 
 
 def _check_parts(part_dir: Path, n_parts: int) -> None:

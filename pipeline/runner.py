@@ -238,6 +238,50 @@ def prepare_output(
     return output, errors_output, part_dir
 
 
+class PendingPartitions:
+    """The input stream cut into numbered partitions. With `resume`, partitions a killed run finished are
+    counted in the summary and skipped; the others are yielded as (index, items, fingerprint).
+    `count` is the number of partitions seen, for the final join."""
+
+    def __init__(
+        self,
+        inputs: list[str],
+        *,
+        settings: Settings,
+        part_dir: Path,
+        resume: bool,
+        summary: RunSummary,
+        on_progress: ProgressFn | None,
+    ):
+        self.inputs, self.settings, self.part_dir, self.resume = inputs, settings, part_dir, resume
+        self.summary, self.on_progress = summary, on_progress
+        self.count = 0
+
+    def __iter__(self) -> Iterator[tuple[int, list[Item], str]]:
+        stream = partitions(iter_inputs(self.inputs, self.settings), self.settings.partition_size)
+        for index, items in enumerate(stream):
+            self.count += 1
+            fp = _fingerprint(items)
+            marker = _done_marker(self.part_dir, index, fp) if self.resume else None
+            if marker is not None:
+                self.summary.resumed_partitions += 1
+                self.summary.account(marker["records"], marker["errors"], marker["words"], self.on_progress)
+                continue
+            yield index, items, fp
+
+
+def finish_run(
+    summary: RunSummary, *, part_dir: Path, n_parts: int, output: Path, errors_output: Path, t0: float
+) -> RunSummary:
+    """Join the partitions into the output files, count error codes, remove the parts, close the summary."""
+    _join_parts(part_dir, n_parts, output, errors_output)
+    summary.error_codes = _count_codes(errors_output)
+    shutil.rmtree(part_dir, ignore_errors=True)
+    summary.inputs = summary.records + summary.errors
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
 def run_extract(
     inputs: list[str],
     output: Path,
@@ -255,18 +299,12 @@ def run_extract(
     def account(n_rec: int, n_err: int, words: int) -> None:
         summary.account(n_rec, n_err, words, on_progress)
 
-    stream = partitions(iter_inputs(inputs, settings), settings.partition_size)
-    n_parts = 0
+    todo = PendingPartitions(
+        inputs, settings=settings, part_dir=part_dir, resume=resume, summary=summary, on_progress=on_progress
+    )
     if settings.workers <= 1:
         proc = Processor(settings)
-        for index, items in enumerate(stream):
-            n_parts += 1
-            fp = _fingerprint(items)
-            marker = _done_marker(part_dir, index, fp) if resume else None
-            if marker is not None:
-                summary.resumed_partitions += 1
-                account(marker["records"], marker["errors"], marker["words"])
-                continue
+        for index, items, fp in todo:
             _, r, e, w = _run_partition(proc, part_dir, index, items, fp)
             account(r, e, w)
     else:
@@ -278,14 +316,7 @@ def run_extract(
             initargs=(settings.model_dump_json(),),
         ) as pool:
             pending: set[Future[tuple[int, int, int, int]]] = set()
-            for index, items in enumerate(stream):
-                n_parts += 1
-                fp = _fingerprint(items)
-                marker = _done_marker(part_dir, index, fp) if resume else None
-                if marker is not None:
-                    summary.resumed_partitions += 1
-                    account(marker["records"], marker["errors"], marker["words"])
-                    continue
+            for index, items, fp in todo:
                 pending.add(pool.submit(_work, str(part_dir), index, items, fp))
                 # bounded look-ahead keeps memory flat for any corpus size
                 while len(pending) >= settings.workers * 2:
@@ -296,12 +327,9 @@ def run_extract(
             for f in pending:
                 _, r, e, w = f.result()
                 account(r, e, w)
-    _join_parts(part_dir, n_parts, output, errors_output)
-    summary.error_codes = _count_codes(errors_output)
-    shutil.rmtree(part_dir, ignore_errors=True)
-    summary.inputs = summary.records + summary.errors
-    summary.seconds = time.perf_counter() - t0
-    return summary
+    return finish_run(
+        summary, part_dir=part_dir, n_parts=todo.count, output=output, errors_output=errors_output, t0=t0
+    )
 
 
 def _join_parts(part_dir: Path, n_parts: int, output: Path, errors_output: Path) -> None:
