@@ -105,7 +105,8 @@ class TradeEntities:
         self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         # patterns from the titles as written: lower-casing first would tokenize "sen." apart from "Sen."
         self.title_matcher.add("TITLE", [nlp.make_doc(t.title) for t in self.packs.titles])
-        self.max_title_words = max((len(t.split()) for t in self.titles), default=1)
+        # every word of every title, lower-cased: a title grows left over these ("U.S. Commerce Secretary")
+        self.title_words = {w for t in self.titles for w in t.split()}
         self.company_heads = set(self.lex.company_heads)
         self.legal = set(self.lex.legal_suffixes)
         self.agency_heads = set(self.lex.agency_heads)
@@ -654,20 +655,12 @@ class TradeEntities:
                 and prev.text not in self.stop
                 and prev.is_alpha
                 and not prev.is_sent_start
-                and prev.text.lower() in self._title_words
+                and prev.text.lower() in self.title_words
             ):
                 s -= 1
                 continue
             break
         return doc[s : m.start].text
-
-    @property
-    def _title_words(self) -> set[str]:
-        words = getattr(self, "_tw", None)
-        if words is None:
-            words = {w for t in self.titles for w in t.split()}
-            self._tw = words
-        return words
 
     def _title_after(self, doc: Doc, m: Mention, titles: list[tuple[int, int]]) -> str | None:
         """ "Howard Lutnick, the U.S. commerce secretary," -> "U.S. commerce secretary"."""
