@@ -165,11 +165,34 @@ def _run_partition(
     atomic_write_lines(rec_path, recs)
     atomic_write_lines(err_path, errs)
     words = sum(len(it.text.split()) for it in items if isinstance(it, Article))
-    # the marker is written last: a partition without it is redone on resume
-    atomic_write_lines(
-        done, [json.dumps({"fingerprint": fingerprint, "records": len(recs), "errors": len(errs), "words": words})]
-    )
+    # the marker is written last: a partition without it is redone on resume. It also holds the digests of
+    # the files it vouches for, so a part file replaced or cut off after the marker is redone too.
+    marker = {
+        "fingerprint": fingerprint,
+        "records": len(recs),
+        "errors": len(errs),
+        "words": words,
+        # digests of what this task wrote (from memory: the files may already have been touched again)
+        "sha256": [_lines_digest(recs), _lines_digest(errs)],
+    }
+    atomic_write_lines(done, [json.dumps(marker)])
     return index, len(recs), len(errs), words
+
+
+def _lines_digest(lines: list[str]) -> str:
+    """sha256 of the bytes `atomic_write_lines` writes for `lines`."""
+    h = hashlib.sha256()
+    for line in lines:
+        h.update(line.encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _done_marker(part_dir: Path, index: int, fingerprint: str) -> dict[str, Any] | None:
@@ -178,7 +201,12 @@ def _done_marker(part_dir: Path, index: int, fingerprint: str) -> dict[str, Any]
         data: dict[str, Any] = json.loads(done.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return None
-    return data if data.get("fingerprint") == fingerprint else None
+    if data.get("fingerprint") != fingerprint:
+        return None
+    rec_path, err_path, _ = _part_names(part_dir, index)
+    if data.get("sha256") != [_file_digest(rec_path), _file_digest(err_path)]:
+        return None  # a part file changed after its marker: redo the partition
+    return data
 
 
 def partitions(items: Iterable[Item], size: int) -> Iterator[list[Item]]:

@@ -149,3 +149,28 @@ def test_killed_run_resumes_to_identical_bytes(tmp_path):
     assert summary["resumed_partitions"] >= 3
     assert part.read_bytes() == full.read_bytes()
     assert errors_path_for(part).read_bytes() == errors_path_for(full).read_bytes()
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_resume_redoes_a_partition_whose_file_changed_after_its_marker(tmp_path):
+    """A bug once fixed: a part file rewritten after its .done marker was joined as it stood."""
+    full = tmp_path / "full.jsonl"
+    run_extract([str(SYNTHETIC)], full, settings=Settings(model="none", partition_size=5))
+
+    def stop_after_three(done: int, words: int, parts: int) -> None:
+        if parts == 3:
+            raise _Stop
+
+    out = tmp_path / "out.jsonl"
+    settings = Settings(model="none", partition_size=5)
+    with pytest.raises(_Stop):
+        run_extract([str(SYNTHETIC)], out, settings=settings, on_progress=stop_after_three)
+    part_dir = tmp_path / ".out.jsonl.parts"
+    assert (part_dir / "part-000000.done").exists()
+    (part_dir / "part-000000.jsonl").write_text("torn\n", encoding="utf-8")
+    s = run_extract([str(SYNTHETIC)], out, settings=settings, resume=True)
+    assert s.resumed_partitions == 2  # partitions 1 and 2 reused, 0 redone
+    assert out.read_bytes() == full.read_bytes()
