@@ -108,9 +108,12 @@ def test_resume_after_interrupted_dask_run(
     part_dir = tmp_path / ".records.jsonl.parts"
     finished = sorted(p.name for p in part_dir.glob("*.done"))
     assert len(finished) >= 2 and not out.exists()
-    # a partition cut off mid-write (file but no marker) must be redone, not joined
-    (part_dir / "part-000002.jsonl").write_text("torn\n", encoding="utf-8")
-    (part_dir / "part-000002.done").unlink(missing_ok=True)
+    # a partition cut off mid-write (file but no marker) must be redone, not joined. Which partitions finished
+    # first depends on the scheduler, so tear the first one without a marker (tearing a fixed index could
+    # remove one of the two finished ones and make the test flaky).
+    done = {int(name[len("part-") : len("part-") + 6]) for name in finished}
+    torn = next(i for i in range(len(done) + 1) if i not in done)
+    (part_dir / f"part-{torn:06d}.jsonl").write_text("torn\n", encoding="utf-8")
 
     summary = run_extract_dask(corpus, out, settings=settings, resume=True)
     assert summary.resumed_partitions >= 2
