@@ -45,7 +45,9 @@ def load_base(settings: Settings) -> Language:
     # itself on the sentences that hold a cue. Sentence bounds come from the rule-based sentencizer, which
     # on wire copy is cheaper than `senter` and, unlike it, never runs a sentence across a closing quote.
     # The lemmatizer and attribute ruler feed nothing tradex reads (cues are matched on forms and tags).
-    for name in ("parser", "attribute_ruler", "lemmatizer"):
+    # The NER costs as much as the rest together and can only add where no rule matched: the entity stage
+    # runs it itself, on windows around the capitalised words the rules left (see `TradeEntities`).
+    for name in ("parser", "attribute_ruler", "lemmatizer", "ner"):
         if name in nlp.pipe_names:
             nlp.disable_pipe(name)
     nlp.add_pipe("trade_sentences", first=True)
@@ -68,10 +70,14 @@ def build_nlp(settings: Settings) -> Language:
         r1.add_patterns(exact)  # type: ignore[attr-defined]
     with nlp.select_pipes(enable=[RULER_LOWER]):
         r2.add_patterns(lower)  # type: ignore[attr-defined]
-    use_ner = settings.use_model_ner and "ner" in nlp.pipe_names
+    use_ner = settings.use_model_ner and "ner" in nlp.component_names
     nlp.add_pipe(
         "trade_entities",
-        config={"rules_dirs": [str(p) for p in settings.rules_dirs], "use_model_ner": use_ner},
+        config={
+            "rules_dirs": [str(p) for p in settings.rules_dirs],
+            "use_model_ner": use_ner,
+            "ner_window": settings.ner_window,
+        },
     )
     nlp.add_pipe(
         "trade_quotes",

@@ -50,6 +50,12 @@ class Settings(BaseModel):
     columns: InputColumns = Field(default_factory=InputColumns)
     input_format: Literal["auto", "txt", "jsonl", "csv", "html"] = "auto"
     use_model_ner: bool = Field(True, description="fill entity gaps with the statistical NER when a model is loaded")
+    ner_window: int = Field(
+        5,
+        ge=0,
+        description="run the statistical NER only on words within this many tokens of a capitalised word no rule "
+        "matched (0: on whole texts)",
+    )
     quotes: QuoteSettings = Field(default_factory=QuoteSettings)
     stages: list[str] = Field(default_factory=lambda: list(STAGES))
     dedupe_threshold: float = Field(0.8, gt=0, le=1, description="MinHash LSH Jaccard threshold for near duplicates")

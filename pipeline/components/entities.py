@@ -7,15 +7,17 @@ The result is `doc._.trade_mentions`: a sorted, non-overlapping list of `Mention
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
-from spacy.attrs import ENT_IOB, ORTH
+from spacy.attrs import ENT_IOB, ORTH, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span, Token
+from spacy.util import minibatch
 
 from models.records import Label
 from models.rules import CountryEntry, PatternLexicon
@@ -39,6 +41,18 @@ _DATELINE = re.compile(
 
 if not Doc.has_extension("trade_mentions"):
     Doc.set_extension("trade_mentions", default=None)
+
+
+@dataclass
+class _Matched:
+    """One document between rule matching and the model's gap filling."""
+
+    work: Doc  # the doc, or its view without white-space tokens
+    keep: list[int] | None  # view index -> doc index
+    title_spans: list[tuple[int, int]]
+    mentions: list[Mention]  # rule and pattern mentions, on `work`
+    claimed: set[int]  # doc indices of their words
+    run_ner: bool
 
 
 @lru_cache(maxsize=8)
@@ -79,12 +93,16 @@ def _insensitive(form: str, case: str, label: Label) -> bool:
 class TradeEntities:
     """Merge rule, pattern and model spans into resolved mentions."""
 
-    def __init__(self, nlp: Language, name: str, *, rules_dirs: list[str], use_model_ner: bool):
+    def __init__(self, nlp: Language, name: str, *, rules_dirs: list[str], use_model_ner: bool, ner_window: int = 5):
         self.name = name
         self.packs = cached_packs(tuple(rules_dirs))
         assert self.packs.patterns is not None
         self.lex: PatternLexicon = self.packs.patterns
         self.use_model_ner = use_model_ner
+        # the model's NER is run by this stage, on windows (see `_windowed_ner`), unless it ran before it
+        self.ner: Any = nlp.get_pipe("ner") if use_model_ner and "ner" in nlp.component_names else None
+        self.ner_window = ner_window
+        self.stop_words = frozenset(nlp.Defaults.stop_words)
         self.by_id: dict[str, LoadedEntry] = self.packs.entries
         # lower-case surface form -> entry, to type model ORG/GPE spans by pack lookup
         self.by_form: dict[str, LoadedEntry] = {}
@@ -157,6 +175,23 @@ class TradeEntities:
 
     # ------------------------------------------------------------------ pipeline entry point
     def __call__(self, doc: Doc) -> Doc:
+        return self._process([doc])[0]
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 64) -> Iterator[Doc]:
+        """Batches of documents, so the statistical NER runs once per batch over all their windows."""
+        for batch in minibatch(stream, size=batch_size):
+            yield from self._process(list(batch))
+
+    def _process(self, docs: list[Doc]) -> list[Doc]:
+        states = [self._match(doc) for doc in docs]
+        if self.ner is not None:
+            todo = [(doc, st) for doc, st in zip(docs, states, strict=True) if st.run_ner]
+            if todo:
+                self._windowed_ner([doc for doc, _ in todo], [st.claimed for _, st in todo])
+        return [self._finish(doc, st) for doc, st in zip(docs, states, strict=True)]
+
+    def _match(self, doc: Doc) -> _Matched:
+        """Rule and pattern mentions of one document, before the model fills gaps."""
         # Wire copy wraps lines inside names and titles (“Trade Minister\nRha Woong Bae”). The stage works on
         # a view of the doc without white-space tokens and maps every mention back to the doc at the end.
         view = compact_view(doc)
@@ -165,11 +200,18 @@ class TradeEntities:
         title_spans = self._title_spans(work)
         cands += self._pattern_mentions(work, cands, title_spans)
         mentions = filter_mentions(cands)
+        # the words the model may add to: no rule or pattern claimed them (rules win on overlap)
+        claimed = {i for m in mentions for i in range(m.start, m.end)}
+        if keep is not None:
+            claimed = {keep[i] for i in claimed}
+        run_ner = self.use_model_ner and self.ner is not None and not has_annotation(doc, ENT_IOB)
+        return _Matched(work, keep, title_spans, mentions, claimed, run_ner)
+
+    def _finish(self, doc: Doc, st: _Matched) -> Doc:
+        work, keep, title_spans, mentions = st.work, st.keep, st.title_spans, st.mentions
         if self.use_model_ner and has_annotation(doc, ENT_IOB):
-            # rules and patterns win on overlap, whatever the length of the model span
-            claimed = {i for m in mentions for i in range(m.start, m.end)}
             model = self._model_mentions(doc, keep)
-            extra = [m for m in model if not any(i in claimed for i in range(m.start, m.end))]
+            extra = [m for m in model if not self._claimed(m, keep, st.claimed)]
             mentions = filter_mentions([*mentions, *extra])
         if keep is not None:
             mentions = [m for m in mentions if not self._in_dateline(doc, keep[m.start])]
@@ -183,6 +225,37 @@ class TradeEntities:
                 m.start, m.end = keep[m.start], keep[m.end - 1] + 1
         doc._.trade_mentions = mentions
         return doc
+
+    @staticmethod
+    def _claimed(m: Mention, keep: list[int] | None, claimed: set[int]) -> bool:
+        return any((keep[i] if keep is not None else i) in claimed for i in range(m.start, m.end))
+
+    # ------------------------------------------------------------------ statistical NER on windows
+    def _windowed_ner(self, docs: list[Doc], claimed: list[set[int]]) -> None:
+        """Run the model's NER where it can add a mention, and set `doc.ents` from it.
+
+        A model span survives only if it has a capital and no rule claimed any of its words, so the NER
+        runs on windows of `ner_window` words around capitalised words no rule claimed (a third of wire
+        copy) instead of on every word; its features reach four words either side, so the spans inside a
+        window match a full run. `ner_window = 0` runs it on whole documents.
+        """
+        assert self.ner is not None
+        pieces: list[tuple[int, int, int]] = []  # (doc index, start, end)
+        for k, doc in enumerate(docs):
+            if self.ner_window <= 0:
+                pieces.append((k, 0, len(doc)))
+            else:
+                pieces.extend((k, s, e) for s, e in ner_windows(doc, claimed[k], self.ner_window, self.stop_words))
+        subdocs = []
+        for k, s, e in pieces:
+            texts, spaces = _texts(doc := docs[k]), _spaces(doc)
+            subdocs.append(Doc(doc.vocab, words=texts[s:e], spaces=spaces[s:e]))
+        ents: list[list[Span]] = [[] for _ in docs]
+        for (k, s, _), sub in zip(pieces, self.ner.pipe(subdocs, batch_size=256), strict=True):
+            ents[k].extend(Span(docs[k], s + ent.start, s + ent.end, label=ent.label) for ent in sub.ents)
+        for doc, spans in zip(docs, ents, strict=True):
+            # words outside every window keep "missing": the model did not look at them
+            doc.set_ents(spans, default="unmodified")
 
     # ------------------------------------------------------------------ rules
     def _rule_mentions(self, doc: Doc, work: Doc) -> list[Mention]:
@@ -728,6 +801,32 @@ def _texts(doc: Doc) -> list[str]:
     return texts
 
 
+def _spaces(doc: Doc) -> list[bool]:
+    """Whether each word of `doc` is followed by a space, cached like `_texts`."""
+    spaces: list[bool] | None = doc.user_data.get("trade_spaces")
+    if spaces is None:
+        spaces = [bool(x) for x in doc.to_array(SPACY)] if len(doc) else []
+        doc.user_data["trade_spaces"] = spaces
+    return spaces
+
+
+def ner_windows(doc: Doc, claimed: set[int], radius: int, stop_words: frozenset[str]) -> list[tuple[int, int]]:
+    """Merged `[start, end)` token windows of `radius` words around each word that could start a model
+    mention: it has a capital, no rule claimed it, and it is no capitalised function word ("The", "He")."""
+    texts = _texts(doc)
+    n = len(texts)
+    windows: list[tuple[int, int]] = []
+    for i, w in enumerate(texts):
+        if i in claimed or w == w.lower() or (w[1:].islower() and w.lower() in stop_words):
+            continue
+        s, e = max(0, i - radius), min(n, i + radius + 1)
+        if windows and s <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], e)
+        else:
+            windows.append((s, e))
+    return windows
+
+
 def _find_token_seq(doc: Doc, words: Iterable[str]) -> list[int]:
     """Token indices where the word sequence starts."""
     seq = list(words)
@@ -741,8 +840,11 @@ def _find_token_seq(doc: Doc, words: Iterable[str]) -> list[int]:
 
 @Language.factory(
     "trade_entities",
-    default_config={"rules_dirs": [], "use_model_ner": True},
+    default_config={"rules_dirs": [], "use_model_ner": True, "ner_window": 5},
 )
-def make_trade_entities(nlp: Language, name: str, rules_dirs: list[str], use_model_ner: bool) -> TradeEntities:
-    """spaCy factory of the entity stage; expects the two trade rulers before it."""
-    return TradeEntities(nlp, name, rules_dirs=rules_dirs, use_model_ner=use_model_ner)
+def make_trade_entities(
+    nlp: Language, name: str, rules_dirs: list[str], use_model_ner: bool, ner_window: int
+) -> TradeEntities:
+    """spaCy factory of the entity stage; expects the two trade rulers before it. With a model, it runs the
+    model's `ner` itself when that component is disabled (as `build_nlp` does) and uses `doc.ents` otherwise."""
+    return TradeEntities(nlp, name, rules_dirs=rules_dirs, use_model_ner=use_model_ner, ner_window=ner_window)

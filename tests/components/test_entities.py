@@ -210,3 +210,81 @@ def test_seed_entities_rules_only(rules_nlp):
 @pytest.mark.shared
 def test_seed_entities_with_model(model_nlp):
     _seed_check(model_nlp)
+
+
+# --------------------------------------------------------------------------- model NER on windows
+# (text, words no rule claimed are all but these token indices, radius, expected windows)
+WINDOW_CASES = [
+    # "Zhang" and "Wei" are capitalised and unclaimed: one merged window, clipped at the text's ends
+    ("He met Zhang Wei in Shenzhen today .", set(), 1, [(1, 7)]),
+    # a capitalised function word starts no window, and a claimed word none either
+    ("The talks with Acme went well .", {3}, 2, []),
+    ("The talks with Acme went well .", set(), 1, [(2, 5)]),
+    # all-lower text: the model has nothing to add
+    ("prices rose on tuesday .", set(), 3, []),
+    # two far-apart names: two windows
+    ("Acme said a b c d e f g h i that Blix won", set(), 1, [(0, 2), (11, 14)]),
+    # a capital inside a word counts ("iPhone", "3M")
+    ("sales of the iPhone fell", set(), 1, [(2, 5)]),
+]
+
+
+@pytest.mark.parametrize("text,claimed,radius,expected", WINDOW_CASES)
+def test_ner_windows(text, claimed, radius, expected):
+    import spacy
+
+    from pipeline.components.entities import ner_windows
+
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc(text)
+    assert ner_windows(doc, claimed, radius, frozenset(nlp.Defaults.stop_words)) == expected
+
+
+@pytest.mark.slow
+def test_windowed_ner_matches_whole_text_ner(model_nlp):
+    """The windows cost a third of a full NER run and must not change what it contributes."""
+    import json
+
+    from pipeline.nlp import build_nlp
+    from pipeline.settings import Settings
+    from tests.conftest import MODEL, SYNTHETIC
+
+    whole = build_nlp(Settings(model=MODEL, ner_window=0))
+    texts = [json.loads(line)["text"] for line in (SYNTHETIC / "articles.jsonl").read_text().splitlines() if line]
+    assert len(texts) >= 30
+
+    def mentions(nlp):
+        return [
+            [(m.start, m.end, m.label.value, m.canonical_id, m.canonical_name, m.method) for m in d._.trade_mentions]
+            for d in nlp.pipe(texts, batch_size=8)
+        ]
+
+    windowed, full = mentions(model_nlp), mentions(whole)
+    assert sum(m[-1] == "model" for doc in full for m in doc) > 20  # the model does contribute here
+    assert windowed == full
+
+
+@pytest.mark.slow
+def test_entity_stage_uses_ents_set_before_it(model_nlp):
+    """A pipeline whose own NER ran earlier keeps those ents; the stage does not run the model again."""
+    from spacy.tokens import Span
+
+    comp = model_nlp.get_pipe("trade_entities")
+    doc = model_nlp.make_doc("Officials met Quorvex Fabrication on Monday.")
+    doc.set_ents([Span(doc, 2, 4, label="ORG")])
+    for name, proc in model_nlp.pipeline:
+        if name != "trade_entities" and name != "trade_quotes":
+            doc = proc(doc)
+
+    class MustNotRun:
+        def pipe(self, *args, **kwargs):
+            raise AssertionError("the NER ran again")
+
+    ner, comp.ner = comp.ner, MustNotRun()
+    try:
+        doc = comp(doc)
+    finally:
+        comp.ner = ner
+    assert [(doc[m.start : m.end].text, m.label.value, m.method) for m in doc._.trade_mentions] == [
+        ("Quorvex Fabrication", "COMPANY", "model")
+    ]
