@@ -70,6 +70,10 @@ def build_nlp(settings: Settings) -> Language:
         r1.add_patterns(exact)  # type: ignore[attr-defined]
     with nlp.select_pipes(enable=[RULER_LOWER]):
         r2.add_patterns(lower)  # type: ignore[attr-defined]
+    # The entity stage runs the rulers' matchers itself, on the view of the doc without line-wrap tokens
+    # (a pass over the doc as well would be wasted on wire copy, where nearly every story wraps lines).
+    nlp.disable_pipe(RULER_EXACT)
+    nlp.disable_pipe(RULER_LOWER)
     use_ner = settings.use_model_ner and "ner" in nlp.component_names
     nlp.add_pipe(
         "trade_entities",

@@ -260,26 +260,28 @@ class TradeEntities:
     # ------------------------------------------------------------------ rules
     def _rule_mentions(self, doc: Doc, work: Doc) -> list[Mention]:
         """Pack matches on `work` (the doc itself, or its view without white space)."""
-        if work is doc:
-            found = [(span.id_, span.start, span.end) for span in doc.spans.get(RULES_KEY, [])]
+        if work is doc and RULES_KEY in doc.spans:
+            # the rulers ran as pipeline components (a user's own pipeline): their spans are the matches
+            found = [(span.id_, span.start, span.end) for span in doc.spans[RULES_KEY]]
         else:
-            # the rulers' own patterns, matched on the view (the pipeline's pass cannot cross a line wrap)
             found = [m for ruler in self.rulers for m in _ruler_matches(ruler, work)]
+        texts = _texts(work)
         out: list[Mention] = []
         for entry_id, start, end in found:
             le = self.by_id.get(entry_id)
             if le is None:
                 continue
-            out.append(self._from_entry(le, start, end, "rule", le.origin, 1.0, work[start:end].text))
+            out.append(self._from_entry(le, start, end, "rule", le.origin, 1.0, span_text(work, start, end)))
             # “China's Ministry of Commerce” is two mentions: the country and the body
-            poss = next((k for k in range(start + 1, end - 1) if work[k].text in {"'s", "’s"}), None)
+            poss = next((k for k in range(start + 1, end - 1) if texts[k] in {"'s", "’s"}), None)
             if poss is not None and le.label is not Label.COUNTRY:
-                country = self.by_form.get(work[start:poss].text.lower())
+                country = self.by_form.get(span_text(work, start, poss).lower())
                 if country is not None and country.label is Label.COUNTRY:
-                    out[-1] = self._from_entry(le, poss + 1, end, "rule", le.origin, 1.0, work[poss + 1 : end].text)
-                    out.append(
-                        self._from_entry(country, start, poss, "rule", country.origin, 1.0, work[start:poss].text)
+                    out[-1] = self._from_entry(
+                        le, poss + 1, end, "rule", le.origin, 1.0, span_text(work, poss + 1, end)
                     )
+                    name = span_text(work, start, poss)
+                    out.append(self._from_entry(country, start, poss, "rule", country.origin, 1.0, name))
         return out
 
     def _not_a_country(self, doc: Doc, work: Doc, keep: list[int] | None, m: Mention) -> bool:
@@ -808,6 +810,13 @@ def _spaces(doc: Doc) -> list[bool]:
         spaces = [bool(x) for x in doc.to_array(SPACY)] if len(doc) else []
         doc.user_data["trade_spaces"] = spaces
     return spaces
+
+
+def span_text(doc: Doc, start: int, end: int) -> str:
+    """`doc[start:end].text` from the cached words, without building a Span and its tokens."""
+    texts, spaces = _texts(doc), _spaces(doc)
+    inner = zip(texts[start : end - 1], spaces[start : end - 1], strict=True)
+    return "".join([w + " " if sp else w for w, sp in inner]) + texts[end - 1]
 
 
 def ner_windows(doc: Doc, claimed: set[int], radius: int, stop_words: frozenset[str]) -> list[tuple[int, int]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy
-from spacy.attrs import IS_SPACE, ORTH, SENT_START
+from spacy.attrs import IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 from models.records import Label
@@ -63,19 +63,20 @@ def compact_view(doc: Doc) -> tuple[Doc, list[int]] | None:
     if cached is not None:
         return cached if cached != "none" else None
     # array access: building Token objects for every word costs more than the matching itself
-    arr = doc.to_array([ORTH, IS_SPACE])
+    arr = doc.to_array([ORTH, IS_SPACE, SPACY])
     if len(arr) == 0 or not arr[:, 1].any():
         doc.user_data["trade_compact"] = "none"
         return None
-    keep = [int(i) for i in (arr[:, 1] == 0).nonzero()[0]]
+    kept = (arr[:, 1] == 0).nonzero()[0]
+    keep = kept.tolist()
     strings = doc.vocab.strings
-    is_space = arr[:, 1]
-    n = len(doc)
+    # keep "Marie-Claude" glued: a kept token has a space after it only if the text had white space there
+    space_next = numpy.concatenate((arr[1:, 1], [0]))
+    spaces = (arr[kept, 2] != 0) | (space_next[kept] != 0)
     compact = Doc(
         doc.vocab,
-        words=[strings[int(o)] for o in arr[keep, 0]],
-        # keep "Marie-Claude" glued: a kept token has a space after it only if the text had white space there
-        spaces=[bool(doc[i].whitespace_) or (i + 1 < n and bool(is_space[i + 1])) for i in keep],
+        words=[strings[o] for o in arr[kept, 0].tolist()],
+        spaces=spaces.tolist(),
         # a sentence starting at a dropped space token starts at the next kept token
         sent_starts=_sent_starts(doc, keep) if has_annotation(doc, SENT_START) else None,
     )
