@@ -7,6 +7,7 @@ import importlib.metadata
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 import pipeline.components  # noqa: F401  (registers the trade_* factories)
@@ -94,6 +95,17 @@ def build_nlp(settings: Settings) -> Language:
         },
     )
     return nlp
+
+
+def make_docs(nlp: Language, texts: list[str]) -> list[Doc]:
+    """Tokenized docs for `nlp.pipe`, each carrying its text for the stages (spaCy rebuilds `doc.text`
+    from every token on each read, and the stages and the record builder all need it)."""
+    docs = []
+    for text in texts:
+        doc = nlp.make_doc(text)
+        doc.user_data["trade_text"] = text
+        docs.append(doc)
+    return docs
 
 
 def model_version(nlp: Language) -> str | None:

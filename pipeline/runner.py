@@ -29,7 +29,7 @@ from pipeline.errors import ErrorCode
 from pipeline.files import atomic_write_lines
 from pipeline.ingest import Article, Item, iter_inputs
 from pipeline.ingest.readers import text_doc_id
-from pipeline.nlp import build_nlp, model_version, package_version
+from pipeline.nlp import build_nlp, make_docs, model_version, package_version
 from pipeline.records import doc_to_record
 from pipeline.settings import Settings
 
@@ -115,7 +115,7 @@ class Processor:
     def _docs(self, nlp: Language, articles: list[Article]) -> list[Any]:
         texts = [a.text for a in articles]
         try:
-            return list(nlp.pipe(texts, batch_size=self.settings.batch_size))
+            return list(nlp.pipe(make_docs(nlp, texts), batch_size=self.settings.batch_size))
         except Exception:
             # one bad article must not cost the batch: redo it one by one and keep the failures
             docs: list[Any] = []
@@ -411,7 +411,8 @@ def process_texts(texts: Iterable[str], *, settings: Settings) -> Iterator[Artic
     batch: list[Article] = []
 
     def flush() -> Iterator[ArticleRecord]:
-        for art, doc in zip(batch, nlp.pipe([a.text for a in batch], batch_size=settings.batch_size), strict=True):
+        docs = nlp.pipe(make_docs(nlp, [a.text for a in batch]), batch_size=settings.batch_size)
+        for art, doc in zip(batch, docs, strict=True):
             yield doc_to_record(doc, art, info)
 
     for i, t in enumerate(texts):

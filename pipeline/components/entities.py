@@ -798,7 +798,7 @@ def _texts(doc: Doc) -> list[str]:
     texts: list[str] | None = doc.user_data.get("trade_texts")
     if texts is None:
         strings = doc.vocab.strings
-        texts = [strings[int(o)] for o in doc.to_array(ORTH)] if len(doc) else []
+        texts = [strings[o] for o in doc.to_array(ORTH).tolist()] if len(doc) else []
         doc.user_data["trade_texts"] = texts
     return texts
 
@@ -807,7 +807,7 @@ def _spaces(doc: Doc) -> list[bool]:
     """Whether each word of `doc` is followed by a space, cached like `_texts`."""
     spaces: list[bool] | None = doc.user_data.get("trade_spaces")
     if spaces is None:
-        spaces = [bool(x) for x in doc.to_array(SPACY)] if len(doc) else []
+        spaces = (doc.to_array(SPACY) != 0).tolist() if len(doc) else []
         doc.user_data["trade_spaces"] = spaces
     return spaces
 

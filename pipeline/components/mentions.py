@@ -108,7 +108,7 @@ def _sent_starts(doc: Doc, keep: list[int]) -> list[bool | int | None]:
     kept = numpy.asarray(keep)
     prev = numpy.concatenate(([-1], kept[:-1]))
     starts = (last_start[kept] > prev) | (kept == 0)
-    return [bool(x) for x in starts]
+    return starts.tolist()  # type: ignore[no-any-return]
 
 
 def wrapped_matches(doc: Doc, matches: Iterable[tuple[Any, int, int]]) -> list[tuple[Any, int, int]]:

@@ -521,12 +521,11 @@ class _Context:
         self.sents = list(doc.sents)
         self.sent_idx = [0] * len(doc)
         for k, sent in enumerate(self.sents):
-            for i in range(sent.start, sent.end):
-                self.sent_idx[i] = k
+            self.sent_idx[sent.start : sent.end] = [k] * (sent.end - sent.start)
         strings = doc.vocab.strings
         arr = doc.to_array([LOWER, ORTH]) if len(doc) else None
-        self.lower = [strings[int(x)] for x in arr[:, 0]] if arr is not None else []
-        self.texts = [strings[int(x)] for x in arr[:, 1]] if arr is not None else []
+        self.lower = [strings[x] for x in arr[:, 0].tolist()] if arr is not None else []
+        self.texts = [strings[x] for x in arr[:, 1].tolist()] if arr is not None else []
         # punctuation or white space, per token
         flags = doc.to_array([IS_PUNCT, IS_SPACE]) if len(doc) else None
         self.punct = ((flags[:, 0] + flags[:, 1]) != 0).tolist() if flags is not None else []
