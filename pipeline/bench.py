@@ -376,7 +376,7 @@ def _checks(rows: list[Row], default_partition: int) -> list[dict[str, Any]]:
                           rules.words_per_s >= TARGET_RULES_WPS))
     for scale in sorted({r.scale for r in rows}):
         one = _find(rows, FULL, scale)
-        for part in (default_partition, SMALL_PARTITIONS):
+        for part in sorted({default_partition, SMALL_PARTITIONS}):
             two = _find(rows, FULL2, scale, part)
             if one and two:
                 speedup = two.words_per_s / one.words_per_s

@@ -6,6 +6,7 @@ The result is `doc._.trade_mentions`: a sorted, non-overlapping list of `Mention
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -103,6 +104,8 @@ class TradeEntities:
         self.ner: Any = nlp.get_pipe("ner") if use_model_ner and "ner" in nlp.component_names else None
         self.ner_window = ner_window
         self.stop_words = frozenset(nlp.Defaults.stop_words)
+        # the facts of a pack entry a mention carries as attrs, dumped once per entry (a mention gets a copy)
+        self._entry_attrs: dict[str, dict[str, Any]] = {}
         self.by_id: dict[str, LoadedEntry] = self.packs.entries
         # lower-case surface form -> entry, to type model ORG/GPE spans by pack lookup
         self.by_form: dict[str, LoadedEntry] = {}
@@ -314,10 +317,14 @@ class TradeEntities:
     def _from_entry(
         self, le: LoadedEntry, start: int, end: int, method: str, rule: str, score: float, surface: str
     ) -> Mention:
-        attrs = {k: v for k, v in le.entry.model_dump(exclude_none=True).items() if k not in _NOT_ATTRS and v != []}
-        # attrs.title is the title the text gives; the pack's title is kept apart
-        if "title" in attrs:
-            attrs["pack_title"] = attrs.pop("title")
+        base = self._entry_attrs.get(le.entry.id)
+        if base is None:
+            base = {k: v for k, v in le.entry.model_dump(exclude_none=True).items() if k not in _NOT_ATTRS and v != []}
+            # attrs.title is the title the text gives; the pack's title is kept apart
+            if "title" in base:
+                base["pack_title"] = base.pop("title")
+            self._entry_attrs[le.entry.id] = base
+        attrs = copy.deepcopy(base) if any(isinstance(v, (list, dict)) for v in base.values()) else dict(base)
         kind = self.forms_kind.get((le.entry.id, surface))
         if kind:
             attrs["form"] = kind
