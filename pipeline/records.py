@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
 from models.records import (
@@ -20,16 +21,14 @@ from pipeline.components.mentions import Mention
 from pipeline.ingest import Article
 
 
-def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    span = doc[start:end]
-    return span.start_char, span.end_char
-
-
 def mention_entities(doc: Doc, mentions: list[Mention], text: str) -> list[Entity]:
     """Entities `e1..eN` in text order; index k of `mentions` becomes id `e{k+1}`."""
     out = []
+    # character offsets from arrays: a Span per mention builds Token objects
+    arr = doc.to_array([IDX, LENGTH]).tolist() if mentions else []
     for k, m in enumerate(mentions, 1):
-        s, e = _char_span(doc, m.start, m.end)
+        s, (last_idx, last_len) = arr[m.start][0], arr[m.end - 1]
+        e = last_idx + last_len
         attrs = dict(m.attrs)
         if m.antecedent is not None:
             attrs["antecedent"] = f"e{m.antecedent + 1}"

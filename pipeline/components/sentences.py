@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 import numpy
-from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START
+from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -30,15 +30,16 @@ class TradeSentences:
         n = len(doc)
         if n == 0:
             return doc
-        arr = doc.to_array([ORTH, IS_PUNCT, IS_SPACE])
-        orth, punct, space = arr[:, 0], arr[:, 1], arr[:, 2]
+        arr = doc.to_array([ORTH, IS_PUNCT, IS_SPACE, SPACY])
+        # plain lists: indexing numpy arrays one element at a time is slower than the loop itself
+        orth, punct, space, ws = (arr[:, k].tolist() for k in range(4))
         starts = numpy.full(n, -1, dtype="int64")
         starts[0] = 1
         pending = False
         for i in range(n):
             if pending and not space[i]:
                 # closing marks stay with the sentence they end; an opening mark (after white space) starts the next
-                opener = punct[i] and i > 0 and (bool(space[i - 1]) or bool(doc[i - 1].whitespace_))
+                opener = punct[i] and i > 0 and (bool(space[i - 1]) or bool(ws[i - 1]))
                 if not punct[i] or opener:
                     starts[i] = 1
                     pending = False
