@@ -24,11 +24,15 @@ from pipeline.ingest import Article
 def mention_entities(doc: Doc, mentions: list[Mention], text: str) -> list[Entity]:
     """Entities `e1..eN` in text order; index k of `mentions` becomes id `e{k+1}`."""
     out = []
-    # character offsets from arrays: a Span per mention builds Token objects
-    arr = doc.to_array([IDX, LENGTH]).tolist() if mentions else []
-    for k, m in enumerate(mentions, 1):
-        s, (last_idx, last_len) = arr[m.start][0], arr[m.end - 1]
-        e = last_idx + last_len
+    # character offsets from arrays, read at the mentions' words only (a Span per mention builds Tokens)
+    starts: list[int] = []
+    ends: list[int] = []
+    if mentions:
+        arr = doc.to_array([IDX, LENGTH])
+        starts = arr[[m.start for m in mentions], 0].tolist()
+        last = arr[[m.end - 1 for m in mentions]]
+        ends = (last[:, 0] + last[:, 1]).tolist()
+    for k, (m, s, e) in enumerate(zip(mentions, starts, ends, strict=True), 1):
         attrs = dict(m.attrs)
         if m.antecedent is not None:
             attrs["antecedent"] = f"e{m.antecedent + 1}"

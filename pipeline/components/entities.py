@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
-from spacy.attrs import ENT_IOB, IDX, ORTH, SPACY
+from spacy.attrs import ENT_IOB, ORTH, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import SpanRuler
@@ -291,11 +291,10 @@ class TradeEntities:
         """“U.S. dlrs” is a currency and “New Mexico” a state: no country mention there."""
         if m.label is not Label.COUNTRY:
             return False
-        if m.end < len(work) and _texts(work)[m.end].lower() in self.currency_words:
+        if m.end < len(work) and work[m.end].lower_ in self.currency_words:
             return True
         first, last = (keep[m.start], keep[m.end - 1]) if keep is not None else (m.start, m.end - 1)
-        idxs = _idxs(doc)
-        s, e = idxs[first], idxs[last] + len(_texts(doc)[last])
+        s, e = doc[first].idx, doc[last].idx + len(doc[last].text)
         return any(ps <= s and e <= pe for ps, pe in self._place_ranges(doc))
 
     def _place_ranges(self, doc: Doc) -> list[tuple[int, int]]:
@@ -313,7 +312,7 @@ class TradeEntities:
             m = _DATELINE.match(doc_text(doc))
             end = m.end() if m else 0
             doc.user_data["trade_dateline_end"] = end
-        return _idxs(doc)[i] < end
+        return doc[i].idx < end
 
     def _from_entry(
         self, le: LoadedEntry, start: int, end: int, method: str, rule: str, score: float, surface: str
@@ -809,15 +808,6 @@ def _texts(doc: Doc) -> list[str]:
         texts = [strings[o] for o in doc.to_array(ORTH).tolist()] if len(doc) else []
         doc.user_data["trade_texts"] = texts
     return texts
-
-
-def _idxs(doc: Doc) -> list[int]:
-    """The character offset of each word of `doc`, cached like `_texts`."""
-    idxs: list[int] | None = doc.user_data.get("trade_idxs")
-    if idxs is None:
-        idxs = doc.to_array(IDX).tolist() if len(doc) else []
-        doc.user_data["trade_idxs"] = idxs
-    return idxs
 
 
 def _spaces(doc: Doc) -> list[bool]:

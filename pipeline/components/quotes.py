@@ -370,8 +370,6 @@ class TradeQuotes:
         doc.user_data.pop("trade_dateline_end", None)
         doc.user_data.pop("trade_places", None)
         doc.user_data.pop("trade_texts", None)  # the text itself stays for the record builder
-        doc.user_data.pop("trade_spaces", None)
-        doc.user_data.pop("trade_idxs", None)
         return doc
 
     def dateline_country(self, text: str) -> dict[str, Any] | None:
