@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib.metadata
+import re
+from collections.abc import Callable
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -14,6 +17,61 @@ import pipeline.components  # noqa: F401  (registers the trade_* factories)
 from pipeline.components.entities import RULER_EXACT, RULER_LOWER, RULES_KEY, cached_packs, pack_patterns
 from pipeline.errors import ErrorCode, TradexError
 from pipeline.settings import Settings
+
+_DIGIT_OR_APOSTROPHE = re.compile(r"[0-9'’]")
+
+
+class _UrlMatch:
+    """spaCy's `url_match`, asked only of strings with a dot: both of its host forms (dotted IP, domain with a
+    TLD) need one, and the full pattern is costly on every new word."""
+
+    def __init__(self, match: Callable[[str], Any]):
+        self.match = match
+
+    def __call__(self, text: str) -> Any:
+        return self.match(text) if "." in text else None
+
+
+class _SuffixSearch:
+    """spaCy's English `suffix_search`, skipping a string that ends in an ASCII letter and has no digit or
+    apostrophe: every English suffix that ends in a letter is a unit after a digit (`10km`) or a possessive
+    (`'s`). The suffix regex is searched at every position of every new word; this is the tokenizer's top
+    cost. `tests/test_nlp.py` checks the tokens are the same as without the shortcut."""
+
+    def __init__(self, search: Callable[[str], Any]):
+        self.search = search
+
+    def __call__(self, text: str) -> Any:
+        last = text[-1:]
+        if last.isascii() and last.isalpha() and _DIGIT_OR_APOSTROPHE.search(text) is None:
+            return None
+        return self.search(text)
+
+
+class _InfixFinditer:
+    """An `infix_finditer` that skips a string of letters and digits only: every infix (English and ours)
+    consumes a punctuation mark or a symbol."""
+
+    def __init__(self, finditer: Callable[[str], Any]):
+        self.finditer = finditer
+
+    def __call__(self, text: str) -> Any:
+        return iter(()) if text.isalnum() else self.finditer(text)
+
+
+def _fast_affixes(nlp: Language) -> None:
+    """Cheaper calls of the tokenizer's URL, suffix and infix patterns, with the same tokens (English only);
+    after `_split_us_hyphen`, which replaces the infix pattern."""
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+    if nlp.lang != "en":
+        return
+    if tokenizer.url_match is not None and not isinstance(tokenizer.url_match, _UrlMatch):
+        tokenizer.url_match = _UrlMatch(tokenizer.url_match)
+    if tokenizer.suffix_search is not None and not isinstance(tokenizer.suffix_search, _SuffixSearch):
+        tokenizer.suffix_search = _SuffixSearch(tokenizer.suffix_search)
+    if tokenizer.infix_finditer is not None and not isinstance(tokenizer.infix_finditer, _InfixFinditer):
+        tokenizer.infix_finditer = _InfixFinditer(tokenizer.infix_finditer)
 
 
 def _split_us_hyphen(nlp: Language) -> None:
@@ -59,6 +117,7 @@ def build_nlp(settings: Settings) -> Language:
     """The full tradex pipeline for `settings`."""
     nlp = load_base(settings)
     _split_us_hyphen(nlp)
+    _fast_affixes(nlp)
     packs = cached_packs(tuple(str(p) for p in settings.rules_dirs))
     exact, lower = pack_patterns(packs)
     # Rulers go first so that adding phrase patterns tokenizes only (spaCy #4119, #12079).

@@ -1,0 +1,103 @@
+"""`build_nlp`'s tokenizer shortcuts (`_fast_affixes`) must give exactly the tokens of spaCy's own patterns."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+
+from pipeline.nlp import _fast_affixes, _InfixFinditer, _split_us_hyphen, _SuffixSearch, _UrlMatch
+from tests.conftest import MODEL, REUTERS, SYNTHETIC, need_model, need_shared
+
+# strings where a suffix, infix or URL pattern does (or nearly does) apply
+TRICKY = [
+    "10km 5kg 3G 2G's 5GHz 3nm 20% 5$ US$5 $5 1980s 5th 4°C. 3+4 2-3 10^6",
+    "Trump's trump's O'Neill's Xi’s CEOs' rock'n'roll 'tis ain't can't",
+    "https://example.com/a?b=c www.foo.bar a.b user@mail.com 10.0.0.1 192.168.1.1 8.8.8.8 localhost:8080",
+    "e.g. U.S. U.S.-made U.S.-China H20s MI308X B30A. Hello.World end... wait…what a—b x–y n/a a:b <tag> x=y",
+    "Nvidia’s “H20” chips,” he said—“not now.” (Reuters) [1] {x} #tag *bold* _u_ ¡Hola! ¿Qué? 『引用』",
+    "ÉCOLE éclair Ångström naïve façade 中国商务部 ΑΒΓ Москва 5км",
+]
+
+
+def _pair(nlp_factory):
+    plain, fast = nlp_factory(), nlp_factory()
+    _split_us_hyphen(plain)
+    _split_us_hyphen(fast)
+    _fast_affixes(fast)
+    return plain, fast
+
+
+def _tokens(nlp, text):
+    return [(t.text, t.whitespace_) for t in nlp.make_doc(text)]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_fast_affixes_keep_the_tokens(text):
+    plain, fast = _pair(lambda: spacy.blank("en"))
+    assert _tokens(fast, text) == _tokens(plain, text)
+
+
+def test_fast_affixes_are_installed_once_and_only_for_english():
+    nlp = spacy.blank("en")
+    _split_us_hyphen(nlp)
+    _fast_affixes(nlp)
+    _fast_affixes(nlp)
+    tok = nlp.tokenizer
+    assert isinstance(tok.url_match, _UrlMatch) and not isinstance(tok.url_match.match, _UrlMatch)
+    assert isinstance(tok.suffix_search, _SuffixSearch) and isinstance(tok.infix_finditer, _InfixFinditer)
+    de = spacy.blank("de")
+    before = de.tokenizer.suffix_search
+    _fast_affixes(de)
+    assert de.tokenizer.suffix_search is before
+
+
+@pytest.mark.parametrize(
+    ("shortcut", "text", "skipped"),
+    [
+        (_SuffixSearch, "trade", True),
+        (_SuffixSearch, "Trump's", False),  # a possessive
+        (_SuffixSearch, "10km", False),  # a unit after a digit
+        (_SuffixSearch, "trade,", False),
+        (_InfixFinditer, "H20", True),
+        (_InfixFinditer, "U.S.-made", False),
+        (_UrlMatch, "localhost", True),
+        (_UrlMatch, "example.com", False),
+    ],
+)
+def test_shortcuts_skip_only_strings_the_pattern_cannot_match(shortcut, text, skipped):
+    def asked(_: str):
+        return "asked"
+
+    assert (shortcut(asked)(text) == "asked") is not skipped
+    if skipped:  # and spaCy's own pattern indeed finds nothing there
+        nlp = spacy.blank("en")
+        _split_us_hyphen(nlp)
+        tok = nlp.tokenizer
+        real = {_SuffixSearch: tok.suffix_search, _InfixFinditer: tok.infix_finditer, _UrlMatch: tok.url_match}
+        found = real[shortcut](text)
+        assert not (list(found) if shortcut is _InfixFinditer else found)
+
+
+def test_fast_affixes_keep_the_tokens_of_the_bundled_corpus():
+    texts = [json.loads(line)["text"] for line in (SYNTHETIC / "articles.jsonl").read_text().splitlines() if line]
+    plain, fast = _pair(lambda: spacy.blank("en"))
+    assert [_tokens(fast, t) for t in texts] == [_tokens(plain, t) for t in texts]
+
+
+@pytest.mark.shared
+def test_fast_affixes_keep_the_tokens_of_reuters():
+    lines = need_shared(REUTERS).read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines if line.strip()]
+    plain, fast = _pair(lambda: spacy.blank("en"))
+    assert [_tokens(fast, t) for t in texts] == [_tokens(plain, t) for t in texts]
+
+
+@pytest.mark.slow
+def test_fast_affixes_keep_the_model_tokenizer(model_nlp):
+    need_model()
+    plain, fast = _pair(lambda: spacy.load(MODEL))
+    for text in TRICKY:
+        assert _tokens(fast, text) == _tokens(plain, text)
+    assert isinstance(model_nlp.tokenizer.suffix_search, _SuffixSearch)
