@@ -7,7 +7,14 @@ import json
 import pytest
 import spacy
 
-from pipeline.nlp import _fast_affixes, _InfixFinditer, _split_us_hyphen, _SuffixSearch, _UrlMatch
+from pipeline.nlp import (
+    _DIGIT_OR_APOSTROPHE,
+    _fast_affixes,
+    _InfixFinditer,
+    _split_us_hyphen,
+    _SuffixSearch,
+    _UrlMatch,
+)
 from tests.conftest import MODEL, REUTERS, SYNTHETIC, need_model, need_shared
 
 # strings where a suffix, infix or URL pattern does (or nearly does) apply
@@ -78,6 +85,22 @@ def test_shortcuts_skip_only_strings_the_pattern_cannot_match(shortcut, text, sk
         real = {_SuffixSearch: tok.suffix_search, _InfixFinditer: tok.infix_finditer, _UrlMatch: tok.url_match}
         found = real[shortcut](text)
         assert not (list(found) if shortcut is _InfixFinditer else found)
+
+
+def test_no_english_suffix_ends_in_a_letter_without_a_digit_or_apostrophe():
+    """What `_SuffixSearch` relies on, for any character (of the first 2,048) before any final ASCII letter:
+    guards a spaCy upgrade."""
+    import string
+
+    search = spacy.blank("en").tokenizer.suffix_search
+    hits = []
+    for last in string.ascii_letters:
+        for c in map(chr, range(0x800)):
+            for text in ("ab" + c + last, c + last):
+                if _DIGIT_OR_APOSTROPHE.search(text) is None and search(text):
+                    hits.append(text)
+    assert hits == []
+    assert search("10km") and search("Trump's")
 
 
 def test_fast_affixes_keep_the_tokens_of_the_bundled_corpus():
