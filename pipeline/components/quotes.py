@@ -18,6 +18,7 @@ the dependency parser, when a model is loaded, runs only on sentences that hold 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -545,6 +546,8 @@ class _Context:
             entry = comp.phrase_entry[doc.vocab.strings[key]]
             if s not in self.phrase_cues or e - s > self.phrase_cues[s].end - self.phrase_cues[s].start:
                 self.phrase_cues[s] = Cue(s, e, entry)
+        single = comp.single
+        self.cue_positions = sorted({i for i, w in enumerate(self.lower) if w in single} | set(self.phrase_cues))
         self._parsed: dict[int, Doc] = {}
         self.speakers_so_far: list[dict[str, Any]] = []
         self.home_country = comp.dateline_country(self.text)
@@ -602,7 +605,9 @@ class _Context:
     def cue_in(self, toks: Iterable[Token]) -> list[Cue]:
         """Cues among `toks` (a Span or a token list), outside quotes, phrases first."""
         if isinstance(toks, Span):
-            idxs: Iterable[int] = range(toks.start, toks.end)
+            # only the words that may start a cue, found once per document (most words of a sentence are not)
+            pos = self.cue_positions
+            idxs: Iterable[int] = pos[bisect_left(pos, toks.start) : bisect_left(pos, toks.end)]
         else:
             idxs = [t.i for t in toks]
         out: list[Cue] = []
