@@ -1328,9 +1328,9 @@ class _Context:
     def indirect_in(self, sent: Span, used_cues: set[int]) -> list[Found]:
         """Reported speech in one sentence: one attribution per clause, the first cue that finds one."""
         out: list[Found] = []
-        if self.is_headline(sent):
-            return out
         cues = [c for c in self.cue_in(sent) if c.start not in used_cues]
+        if not cues or self.is_headline(sent):
+            return out
         for cue in cues:
             e = cue.entry
             if not e.allows_indirect or (e.kind == "belief" and not self.comp.belief):
