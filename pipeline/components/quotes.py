@@ -370,7 +370,9 @@ class TradeQuotes:
         doc.user_data.pop("trade_compact", None)
         doc.user_data.pop("trade_dateline_end", None)
         doc.user_data.pop("trade_places", None)
-        doc.user_data.pop("trade_texts", None)  # the text itself stays for the record builder
+        doc.user_data.pop("trade_texts", None)
+        doc.user_data.pop("trade_spaces", None)
+        # the text itself ("trade_text") stays for the record builder
         return doc
 
     def dateline_country(self, text: str) -> dict[str, Any] | None:

@@ -288,3 +288,11 @@ def test_entity_stage_uses_ents_set_before_it(model_nlp):
     assert [(doc[m.start : m.end].text, m.label.value, m.method) for m in doc._.trade_mentions] == [
         ("Quorvex Fabrication", "COMPANY", "model")
     ]
+
+
+@pytest.mark.parametrize("fixture", ["rules_nlp", pytest.param("model_nlp", marks=pytest.mark.slow)])
+def test_stage_caches_are_dropped_after_the_pipeline(fixture, request):
+    """The per-document caches of the stages do not outlive the pipeline; only the text stays for records."""
+    nlp = request.getfixturevalue(fixture)
+    doc = nlp("LONDON, May 2 - Trade Minister\nJane Doe said Nvidia's H20 sales\nwould resume, Reuters reported.")
+    assert set(doc.user_data) - {k for k in doc.user_data if isinstance(k, tuple)} == {"trade_text"}
