@@ -21,42 +21,42 @@ from pipeline.settings import Settings
 _DIGIT_OR_APOSTROPHE = re.compile(r"[0-9'’]")
 
 
-class _UrlMatch:
+class _Shortcut:
+    """A tokenizer pattern callable wrapped with a cheap test. Like the bound regex method it wraps, it has a
+    `__self__` (the compiled pattern), which spaCy reads to save the tokenizer (`nlp.to_disk`, pickling)."""
+
+    def __init__(self, fn: Callable[[str], Any]):
+        self.fn = fn
+        self.__self__ = getattr(fn, "__self__", None)
+
+
+class _UrlMatch(_Shortcut):
     """spaCy's `url_match`, asked only of strings with a dot: both of its host forms (dotted IP, domain with a
     TLD) need one, and the full pattern is costly on every new word."""
 
-    def __init__(self, match: Callable[[str], Any]):
-        self.match = match
-
     def __call__(self, text: str) -> Any:
-        return self.match(text) if "." in text else None
+        return self.fn(text) if "." in text else None
 
 
-class _SuffixSearch:
+class _SuffixSearch(_Shortcut):
     """spaCy's English `suffix_search`, skipping a string that ends in an ASCII letter and has no digit or
     apostrophe: every English suffix that ends in a letter is a unit after a digit (`10km`) or a possessive
     (`'s`). The suffix regex is searched at every position of every new word; this is the tokenizer's top
     cost. `tests/test_nlp.py` checks the tokens are the same as without the shortcut."""
 
-    def __init__(self, search: Callable[[str], Any]):
-        self.search = search
-
     def __call__(self, text: str) -> Any:
         last = text[-1:]
         if last.isascii() and last.isalpha() and _DIGIT_OR_APOSTROPHE.search(text) is None:
             return None
-        return self.search(text)
+        return self.fn(text)
 
 
-class _InfixFinditer:
+class _InfixFinditer(_Shortcut):
     """An `infix_finditer` that skips a string of letters and digits only: every infix (English and ours)
     consumes a punctuation mark or a symbol."""
 
-    def __init__(self, finditer: Callable[[str], Any]):
-        self.finditer = finditer
-
     def __call__(self, text: str) -> Any:
-        return iter(()) if text.isalnum() else self.finditer(text)
+        return iter(()) if text.isalnum() else self.fn(text)
 
 
 def _fast_affixes(nlp: Language) -> None:

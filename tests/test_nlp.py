@@ -52,7 +52,7 @@ def test_fast_affixes_are_installed_once_and_only_for_english():
     _fast_affixes(nlp)
     _fast_affixes(nlp)
     tok = nlp.tokenizer
-    assert isinstance(tok.url_match, _UrlMatch) and not isinstance(tok.url_match.match, _UrlMatch)
+    assert isinstance(tok.url_match, _UrlMatch) and not isinstance(tok.url_match.fn, _UrlMatch)
     assert isinstance(tok.suffix_search, _SuffixSearch) and isinstance(tok.infix_finditer, _InfixFinditer)
     de = spacy.blank("de")
     before = de.tokenizer.suffix_search
@@ -124,3 +124,17 @@ def test_fast_affixes_keep_the_model_tokenizer(model_nlp):
     for text in TRICKY:
         assert _tokens(fast, text) == _tokens(plain, text)
     assert isinstance(model_nlp.tokenizer.suffix_search, _SuffixSearch)
+
+
+def test_a_tokenizer_with_shortcuts_saves_and_loads_with_the_same_tokens(tmp_path):
+    """spaCy saves a tokenizer's patterns from their `__self__`; the reloaded one (without the shortcuts)
+    tokenizes the same."""
+    from pipeline.nlp import build_nlp
+    from pipeline.settings import Settings
+
+    nlp = build_nlp(Settings(model="none"))
+    nlp.tokenizer.to_disk(tmp_path / "tokenizer")
+    fresh = spacy.blank("en")
+    fresh.tokenizer.from_disk(tmp_path / "tokenizer")
+    for text in TRICKY:
+        assert _tokens(fresh, text) == _tokens(nlp, text)
