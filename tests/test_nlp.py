@@ -138,3 +138,18 @@ def test_a_tokenizer_with_shortcuts_saves_and_loads_with_the_same_tokens(tmp_pat
     fresh.tokenizer.from_disk(tmp_path / "tokenizer")
     for text in TRICKY:
         assert _tokens(fresh, text) == _tokens(nlp, text)
+
+
+def test_component_defaults_come_from_the_settings_model():
+    """A spaCy config that leaves a trade_* setting out gets the same default as the CLI and the Python API."""
+    from spacy.language import Language
+
+    from pipeline.settings import QuoteSettings, Settings
+
+    ents = Language.get_factory_meta("trade_entities").default_config
+    quotes = Language.get_factory_meta("trade_quotes").default_config
+    assert {k: ents[k] for k in ("use_model_ner", "ner_window")} == {
+        "use_model_ner": Settings().use_model_ner,
+        "ner_window": Settings().ner_window,
+    }
+    assert {k: v for k, v in quotes.items() if k != "rules_dirs"} == QuoteSettings().model_dump()

@@ -24,6 +24,7 @@ from models.records import Label
 from models.rules import CountryEntry, PatternLexicon
 from pipeline.components.mentions import Mention, compact_view, doc_text, filter_mentions, has_annotation
 from pipeline.rules.packs import LoadedEntry, RulePacks, load_rule_packs
+from pipeline.settings import Settings
 
 RULER_EXACT = "trade_ruler_exact"
 RULER_LOWER = "trade_ruler_lower"
@@ -94,7 +95,7 @@ def _insensitive(form: str, case: str, label: Label) -> bool:
 class TradeEntities:
     """Merge rule, pattern and model spans into resolved mentions."""
 
-    def __init__(self, nlp: Language, name: str, *, rules_dirs: list[str], use_model_ner: bool, ner_window: int = 5):
+    def __init__(self, nlp: Language, name: str, *, rules_dirs: list[str], use_model_ner: bool, ner_window: int):
         self.name = name
         self.packs = cached_packs(tuple(rules_dirs))
         assert self.packs.patterns is not None
@@ -856,7 +857,12 @@ def _find_token_seq(doc: Doc, words: Iterable[str]) -> list[int]:
 
 @Language.factory(
     "trade_entities",
-    default_config={"rules_dirs": [], "use_model_ner": True, "ner_window": 5},
+    # defaults from the one settings model, so a spaCy config and the CLI agree
+    default_config={
+        "rules_dirs": [],
+        "use_model_ner": Settings.model_fields["use_model_ner"].default,
+        "ner_window": Settings.model_fields["ner_window"].default,
+    },
 )
 def make_trade_entities(
     nlp: Language, name: str, rules_dirs: list[str], use_model_ner: bool, ner_window: int

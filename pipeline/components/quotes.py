@@ -33,6 +33,7 @@ from models.rules import CueEntry
 from pipeline.components.entities import cached_packs
 from pipeline.components.marks import Segment, paragraphs, scan_marks
 from pipeline.components.mentions import Mention, compact_view, doc_text, has_annotation, wrapped_matches
+from pipeline.settings import QuoteSettings
 
 if not Doc.has_extension("trade_quotes"):
     Doc.set_extension("trade_quotes", default=None)
@@ -250,7 +251,7 @@ class TradeQuotes:
         belief_cues: bool,
         max_scare_words: int,
         float_paragraphs: int,
-        parse: bool = True,
+        parse: bool,
     ):
         self.name = name
         packs = cached_packs(tuple(rules_dirs))
@@ -1569,7 +1570,8 @@ class _Context:
 
 @Language.factory(
     "trade_quotes",
-    default_config={"rules_dirs": [], "belief_cues": False, "max_scare_words": 3, "float_paragraphs": 2, "parse": True},
+    # defaults from the one settings model, so a spaCy config and the CLI agree
+    default_config={"rules_dirs": [], **QuoteSettings().model_dump()},
 )
 def make_trade_quotes(
     nlp: Language,
