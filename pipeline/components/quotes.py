@@ -278,6 +278,12 @@ class TradeQuotes:
             self.phrases.add(key, [nlp.make_doc(f)])
         self.titles = {t.title.lower(): t for t in packs.titles}
         self.anon = sorted((a.split() for a in self.lex.anonymous_sources), key=len, reverse=True)
+        # the same phrases (longest first) by their first and by their last word, for lookups at a word
+        self.anon_by_first: dict[str, list[list[str]]] = {}
+        self.anon_by_last: dict[str, list[list[str]]] = {}
+        for phrase in self.anon:
+            self.anon_by_first.setdefault(phrase[0], []).append(phrase)
+            self.anon_by_last.setdefault(phrase[-1], []).append(phrase)
         self.nominals = {k.lower(): v for k, v in self.lex.nominal_heads.items()}
         self.channels = sorted((c.split() for c in self.lex.channel_nouns), key=len, reverse=True)
         self.stop = set(self.lex.name_stopwords)
@@ -795,7 +801,10 @@ class _Context:
 
     def _anon_at(self, i: int, forward: bool) -> tuple[int, int] | None:
         words = self.lower
-        for phrase in self.comp.anon:
+        if not 0 <= i < len(words):
+            return None
+        by_edge = self.comp.anon_by_first if forward else self.comp.anon_by_last
+        for phrase in by_edge.get(words[i], ()):
             n = len(phrase)
             s = i if forward else i - n + 1
             if s < 0 or s + n > len(words):
