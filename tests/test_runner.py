@@ -174,3 +174,27 @@ def test_resume_redoes_a_partition_whose_file_changed_after_its_marker(tmp_path)
     s = run_extract([str(SYNTHETIC)], out, settings=settings, resume=True)
     assert s.resumed_partitions == 2  # partitions 1 and 2 reused, 0 redone
     assert out.read_bytes() == full.read_bytes()
+
+
+@pytest.mark.parametrize("resume", [False, True])
+def test_a_run_in_the_callers_process_leaves_the_heap_unfrozen(tmp_path, resume):
+    """The run freezes the heap once its pipeline is built (a speed-up) and unfreezes it at the end, also
+    when every partition was resumed and no pipeline was built."""
+    import gc
+
+    out = tmp_path / "records.jsonl"
+    if resume:
+        run_extract([str(SYNTHETIC)], out, settings=Settings(model="none"))
+    before = gc.get_freeze_count()
+    seen: list[int] = []
+    s = run_extract(
+        [str(SYNTHETIC)],
+        out,
+        settings=Settings(model="none"),
+        resume=resume,
+        on_progress=lambda *a: seen.append(gc.get_freeze_count()),
+    )
+    assert s.records == 46
+    assert gc.get_freeze_count() == before
+    if not resume:
+        assert max(seen) > before  # frozen while the partitions ran
