@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy
 from spacy.attrs import IS_SPACE, ORTH, SENT_START, SPACY
@@ -73,13 +73,13 @@ def compact_view(doc: Doc) -> tuple[Doc, list[int]] | None:
     # keep "Marie-Claude" glued: a kept token has a space after it only if the text had white space there
     space_next = numpy.concatenate((arr[1:, 1], [0]))
     spaces = (arr[kept, 2] != 0) | (space_next[kept] != 0)
-    compact = Doc(
-        doc.vocab,
-        words=[strings[o] for o in arr[kept, 0].tolist()],
-        spaces=spaces.tolist(),
-        # a sentence starting at a dropped space token starts at the next kept token
-        sent_starts=_sent_starts(doc, keep) if has_annotation(doc, SENT_START) else None,
-    )
+    compact = Doc(doc.vocab, words=[strings[o] for o in arr[kept, 0].tolist()], spaces=spaces.tolist())
+    flags = doc.to_array(SENT_START).astype("int64")
+    if flags.any():
+        # a sentence starting at a dropped space token starts at the next kept token; set as an array (the
+        # `sent_starts` argument of Doc checks every value in Python)
+        starts = numpy.where(_sent_starts(flags, kept), 1, -1).astype("uint64").reshape(-1, 1)
+        compact.from_array([SENT_START], cast(Any, starts))
     doc.user_data["trade_compact"] = (compact, keep)
     return compact, keep
 
@@ -98,17 +98,15 @@ def has_annotation(doc: Doc, attr: int) -> bool:
     return len(doc) > 0 and bool(doc.to_array(attr).any())
 
 
-def _sent_starts(doc: Doc, keep: list[int]) -> list[bool | int | None]:
-    """Sentence starts for the kept tokens: a start on a dropped space token moves to the next kept token."""
-    flags = doc.to_array(SENT_START).astype("int64")
-    idx = numpy.arange(len(doc))
+def _sent_starts(flags: numpy.ndarray, kept: numpy.ndarray) -> numpy.ndarray:
+    """Sentence starts (booleans) for the kept tokens, from the doc's SENT_START values: a start on a dropped
+    space token moves to the next kept token."""
+    idx = numpy.arange(len(flags))
     # the last sentence start at or before each token; a kept token starts a sentence when that start lies
     # after the previous kept token
     last_start = numpy.maximum.accumulate(numpy.where(flags == 1, idx, -1))
-    kept = numpy.asarray(keep)
     prev = numpy.concatenate(([-1], kept[:-1]))
-    starts = (last_start[kept] > prev) | (kept == 0)
-    return starts.tolist()  # type: ignore[no-any-return]
+    return (last_start[kept] > prev) | (kept == 0)  # type: ignore[no-any-return]
 
 
 def wrapped_matches(doc: Doc, matches: Iterable[tuple[Any, int, int]]) -> list[tuple[Any, int, int]]:
