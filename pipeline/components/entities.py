@@ -22,7 +22,15 @@ from spacy.util import minibatch
 
 from models.records import Label
 from models.rules import CountryEntry, PatternLexicon
-from pipeline.components.mentions import Mention, compact_view, doc_text, filter_mentions, has_annotation
+from pipeline.components.mentions import (
+    SPACES_KEY,
+    WORDS_KEY,
+    Mention,
+    compact_view,
+    doc_text,
+    filter_mentions,
+    has_annotation,
+)
 from pipeline.rules.packs import LoadedEntry, RulePacks, load_rule_packs
 from pipeline.settings import Settings
 
@@ -803,20 +811,20 @@ def _surname(name: str, family_first: set[str] | frozenset[str] = frozenset()) -
 
 def _texts(doc: Doc) -> list[str]:
     """The words of `doc` as plain strings, cached on the doc for the stages that scan every word."""
-    texts: list[str] | None = doc.user_data.get("trade_texts")
+    texts: list[str] | None = doc.user_data.get(WORDS_KEY)
     if texts is None:
         strings = doc.vocab.strings
         texts = [strings[o] for o in doc.to_array(ORTH).tolist()] if len(doc) else []
-        doc.user_data["trade_texts"] = texts
+        doc.user_data[WORDS_KEY] = texts
     return texts
 
 
 def _spaces(doc: Doc) -> list[bool]:
     """Whether each word of `doc` is followed by a space, cached like `_texts`."""
-    spaces: list[bool] | None = doc.user_data.get("trade_spaces")
+    spaces: list[bool] | None = doc.user_data.get(SPACES_KEY)
     if spaces is None:
         spaces = (doc.to_array(SPACY) != 0).tolist() if len(doc) else []
-        doc.user_data["trade_spaces"] = spaces
+        doc.user_data[SPACES_KEY] = spaces
     return spaces
 
 

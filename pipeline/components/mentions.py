@@ -53,6 +53,11 @@ def filter_mentions(candidates: list[Mention]) -> list[Mention]:
     return sorted(taken, key=lambda m: m.start)
 
 
+# doc.user_data keys of per-document word lists (see `entities._texts` and `entities._spaces`)
+WORDS_KEY = "trade_texts"
+SPACES_KEY = "trade_spaces"
+
+
 def compact_view(doc: Doc) -> tuple[Doc, list[int]] | None:
     """A copy of `doc` without its white-space tokens, and the index map back, or None when it has none.
 
@@ -73,7 +78,11 @@ def compact_view(doc: Doc) -> tuple[Doc, list[int]] | None:
     # keep "Marie-Claude" glued: a kept token has a space after it only if the text had white space there
     space_next = numpy.concatenate((arr[1:, 1], [0]))
     spaces = (arr[kept, 2] != 0) | (space_next[kept] != 0)
-    compact = Doc(doc.vocab, words=[strings[o] for o in arr[kept, 0].tolist()], spaces=spaces.tolist())
+    words, space_after = [strings[o] for o in arr[kept, 0].tolist()], spaces.tolist()
+    compact = Doc(doc.vocab, words=words, spaces=space_after)
+    # the view's word and space lists, which the entity stage reads, are these
+    compact.user_data[WORDS_KEY] = words
+    compact.user_data[SPACES_KEY] = space_after
     flags = doc.to_array(SENT_START).astype("int64")
     if flags.any():
         # a sentence starting at a dropped space token starts at the next kept token; set as an array (the

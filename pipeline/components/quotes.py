@@ -32,7 +32,15 @@ from models.records import Label
 from models.rules import CueEntry
 from pipeline.components.entities import cached_packs
 from pipeline.components.marks import Segment, paragraphs, scan_marks
-from pipeline.components.mentions import Mention, compact_view, doc_text, has_annotation, wrapped_matches
+from pipeline.components.mentions import (
+    SPACES_KEY,
+    WORDS_KEY,
+    Mention,
+    compact_view,
+    doc_text,
+    has_annotation,
+    wrapped_matches,
+)
 from pipeline.settings import QuoteSettings
 
 if not Doc.has_extension("trade_quotes"):
@@ -377,8 +385,8 @@ class TradeQuotes:
         doc.user_data.pop("trade_compact", None)
         doc.user_data.pop("trade_dateline_end", None)
         doc.user_data.pop("trade_places", None)
-        doc.user_data.pop("trade_texts", None)
-        doc.user_data.pop("trade_spaces", None)
+        doc.user_data.pop(WORDS_KEY, None)
+        doc.user_data.pop(SPACES_KEY, None)
         # the text itself ("trade_text") stays for the record builder
         return doc
 
@@ -535,7 +543,11 @@ class _Context:
         strings = doc.vocab.strings
         arr = doc.to_array([LOWER, ORTH]) if len(doc) else None
         self.lower = [strings[x] for x in arr[:, 0].tolist()] if arr is not None else []
-        self.texts = [strings[x] for x in arr[:, 1].tolist()] if arr is not None else []
+        cached = doc.user_data.get(WORDS_KEY)  # the entity stage's, when it read the doc's own words
+        if cached is not None:
+            self.texts = cached
+        else:
+            self.texts = [strings[x] for x in arr[:, 1].tolist()] if arr is not None else []
         # punctuation or white space, per token
         flags = doc.to_array([IS_PUNCT, IS_SPACE]) if len(doc) else None
         self.punct = ((flags[:, 0] + flags[:, 1]) != 0).tolist() if flags is not None else []
