@@ -15,6 +15,7 @@ from spacy.util import compile_infix_regex
 
 import pipeline.components  # noqa: F401  (registers the trade_* factories)
 from pipeline.components.entities import RULER_EXACT, RULER_LOWER, RULES_KEY, cached_packs, pack_patterns
+from pipeline.components.mentions import TEXT_KEY
 from pipeline.errors import ErrorCode, TradexError
 from pipeline.settings import Settings
 
@@ -162,7 +163,7 @@ def make_docs(nlp: Language, texts: list[str]) -> list[Doc]:
     docs = []
     for text in texts:
         doc = nlp.make_doc(text)
-        doc.user_data["trade_text"] = text
+        doc.user_data[TEXT_KEY] = text
         docs.append(doc)
     return docs
 

@@ -17,7 +17,7 @@ from models.records import (
     Span,
     Speaker,
 )
-from pipeline.components.mentions import Mention
+from pipeline.components.mentions import TEXT_KEY, Mention
 from pipeline.ingest import Article
 
 
@@ -60,7 +60,7 @@ def doc_to_record(doc: Doc, article: Article, info: PipelineInfo) -> ArticleReco
     """The record of one article; spans are validated against the text by the model."""
     mentions: list[Mention] = doc._.trade_mentions or []
     # the stages cached the text (spaCy rebuilds doc.text from every token on each read)
-    text = doc.user_data.pop("trade_text", None) or doc.text
+    text = doc.user_data.pop(TEXT_KEY, None) or doc.text
     entities = mention_entities(doc, mentions, text)
     quotes: list[Quote] = []
     for k, q in enumerate(sorted(doc._.trade_quotes or [], key=lambda q: (q["start"], q["end"])), 1):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
-from spacy.attrs import ENT_IOB, ORTH, SPACY
+from spacy.attrs import ENT_IOB
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import SpanRuler
@@ -23,13 +23,14 @@ from spacy.util import minibatch
 from models.records import Label
 from models.rules import CountryEntry, PatternLexicon
 from pipeline.components.mentions import (
-    SPACES_KEY,
-    WORDS_KEY,
     Mention,
     compact_view,
+    doc_spaces,
     doc_text,
+    doc_words,
     filter_mentions,
     has_annotation,
+    span_text,
 )
 from pipeline.rules.packs import LoadedEntry, RulePacks, load_rule_packs
 from pipeline.settings import Settings
@@ -196,10 +197,9 @@ class TradeEntities:
 
     def _process(self, docs: list[Doc]) -> list[Doc]:
         states = [self._match(doc) for doc in docs]
-        if self.ner is not None:
-            todo = [(doc, st) for doc, st in zip(docs, states, strict=True) if st.run_ner]
-            if todo:
-                self._windowed_ner([doc for doc, _ in todo], [st.claimed for _, st in todo])
+        todo = [(doc, st) for doc, st in zip(docs, states, strict=True) if st.run_ner]
+        if todo:
+            self._windowed_ner([doc for doc, _ in todo], [st.claimed for _, st in todo])
         return [self._finish(doc, st) for doc, st in zip(docs, states, strict=True)]
 
     def _match(self, doc: Doc) -> _Matched:
@@ -216,7 +216,7 @@ class TradeEntities:
         claimed = {i for m in mentions for i in range(m.start, m.end)}
         if keep is not None:
             claimed = {keep[i] for i in claimed}
-        run_ner = self.use_model_ner and self.ner is not None and not has_annotation(doc, ENT_IOB)
+        run_ner = self.ner is not None and not has_annotation(doc, ENT_IOB)
         return _Matched(work, keep, title_spans, mentions, claimed, run_ner)
 
     def _finish(self, doc: Doc, st: _Matched) -> Doc:
@@ -260,7 +260,7 @@ class TradeEntities:
                 pieces.extend((k, s, e) for s, e in ner_windows(doc, claimed[k], self.ner_window, self.stop_words))
         subdocs = []
         for k, s, e in pieces:
-            texts, spaces = _texts(doc := docs[k]), _spaces(doc)
+            texts, spaces = doc_words(doc := docs[k]), doc_spaces(doc)
             subdocs.append(Doc(doc.vocab, words=texts[s:e], spaces=spaces[s:e]))
         ents: list[list[Span]] = [[] for _ in docs]
         for (k, s, _), sub in zip(pieces, self.ner.pipe(subdocs, batch_size=256), strict=True):
@@ -277,7 +277,7 @@ class TradeEntities:
             found = [(span.id_, span.start, span.end) for span in doc.spans[RULES_KEY]]
         else:
             found = [m for ruler in self.rulers for m in _ruler_matches(ruler, work)]
-        texts = _texts(work)
+        texts = doc_words(work)
         out: list[Mention] = []
         for entry_id, start, end in found:
             le = self.by_id.get(entry_id)
@@ -417,7 +417,7 @@ class TradeEntities:
                 )
         # 2. organisations with typical heads or legal suffixes: "Caldera Metals Corp", "Ministry of Commerce"
         # (plain lists, not Token objects: this loop visits every word of every article)
-        texts = _texts(doc)
+        texts = doc_words(doc)
         name_ok = [bool(_NAME_TOKEN.match(t)) and t not in self.stop and not t[:1].isdigit() for t in texts]
         legal_or_sep = self.legal | {",", "&"}
         # "American Soybean Association": an association's name may hold a country or a material
@@ -571,7 +571,7 @@ class TradeEntities:
             if len(m.canonical_name.split()) >= 2:
                 people.setdefault(key, idx)
         # a surname alone that only one pack official has (“Biden's rules”), unless the article names another
-        for i, text in enumerate(_texts(doc)):
+        for i, text in enumerate(doc_words(doc)):
             le = self.pack_surnames.get(text)
             if le is None or (text,) in people:
                 continue
@@ -809,36 +809,10 @@ def _surname(name: str, family_first: set[str] | frozenset[str] = frozenset()) -
     return words[-1]
 
 
-def _texts(doc: Doc) -> list[str]:
-    """The words of `doc` as plain strings, cached on the doc for the stages that scan every word."""
-    texts: list[str] | None = doc.user_data.get(WORDS_KEY)
-    if texts is None:
-        strings = doc.vocab.strings
-        texts = [strings[o] for o in doc.to_array(ORTH).tolist()] if len(doc) else []
-        doc.user_data[WORDS_KEY] = texts
-    return texts
-
-
-def _spaces(doc: Doc) -> list[bool]:
-    """Whether each word of `doc` is followed by a space, cached like `_texts`."""
-    spaces: list[bool] | None = doc.user_data.get(SPACES_KEY)
-    if spaces is None:
-        spaces = (doc.to_array(SPACY) != 0).tolist() if len(doc) else []
-        doc.user_data[SPACES_KEY] = spaces
-    return spaces
-
-
-def span_text(doc: Doc, start: int, end: int) -> str:
-    """`doc[start:end].text` from the cached words, without building a Span and its tokens."""
-    texts, spaces = _texts(doc), _spaces(doc)
-    inner = zip(texts[start : end - 1], spaces[start : end - 1], strict=True)
-    return "".join([w + " " if sp else w for w, sp in inner]) + texts[end - 1]
-
-
 def ner_windows(doc: Doc, claimed: set[int], radius: int, stop_words: frozenset[str]) -> list[tuple[int, int]]:
     """Merged `[start, end)` token windows of `radius` words around each word that could start a model
     mention: it has a capital, no rule claimed it, and it is no capitalised function word ("The", "He")."""
-    texts = _texts(doc)
+    texts = doc_words(doc)
     n = len(texts)
     windows: list[tuple[int, int]] = []
     for i, w in enumerate(texts):
@@ -857,7 +831,7 @@ def _find_token_seq(doc: Doc, words: Iterable[str]) -> list[int]:
     seq = list(words)
     if not seq:
         return []
-    texts = _texts(doc)
+    texts = doc_words(doc)
     k = len(seq)
     first = seq[0]
     return [i for i in range(len(texts) - k + 1) if texts[i] == first and texts[i : i + k] == seq]

@@ -53,7 +53,8 @@ def filter_mentions(candidates: list[Mention]) -> list[Mention]:
     return sorted(taken, key=lambda m: m.start)
 
 
-# doc.user_data keys of per-document word lists (see `entities._texts` and `entities._spaces`)
+# doc.user_data keys of per-document caches the stages share: the text, its words, the spaces after them
+TEXT_KEY = "trade_text"
 WORDS_KEY = "trade_texts"
 SPACES_KEY = "trade_spaces"
 
@@ -80,7 +81,7 @@ def compact_view(doc: Doc) -> tuple[Doc, list[int]] | None:
     spaces = (arr[kept, 2] != 0) | (space_next[kept] != 0)
     words, space_after = [strings[o] for o in arr[kept, 0].tolist()], spaces.tolist()
     compact = Doc(doc.vocab, words=words, spaces=space_after)
-    # the view's word and space lists, which the entity stage reads, are these
+    # the view's `doc_words` and `doc_spaces` are these lists
     compact.user_data[WORDS_KEY] = words
     compact.user_data[SPACES_KEY] = space_after
     flags = doc.to_array(SENT_START).astype("int64")
@@ -95,11 +96,37 @@ def compact_view(doc: Doc) -> tuple[Doc, list[int]] | None:
 
 def doc_text(doc: Doc) -> str:
     """`doc.text`, computed once per document (spaCy joins every token each time it is read)."""
-    text: str | None = doc.user_data.get("trade_text")
+    text: str | None = doc.user_data.get(TEXT_KEY)
     if text is None:
         text = doc.text
-        doc.user_data["trade_text"] = text
+        doc.user_data[TEXT_KEY] = text
     return text
+
+
+def doc_words(doc: Doc) -> list[str]:
+    """The words of `doc` as plain strings, cached on the doc for the stages that scan every word."""
+    words: list[str] | None = doc.user_data.get(WORDS_KEY)
+    if words is None:
+        strings = doc.vocab.strings
+        words = [strings[o] for o in doc.to_array(ORTH).tolist()] if len(doc) else []
+        doc.user_data[WORDS_KEY] = words
+    return words
+
+
+def doc_spaces(doc: Doc) -> list[bool]:
+    """Whether each word of `doc` is followed by a space, cached like `doc_words`."""
+    spaces: list[bool] | None = doc.user_data.get(SPACES_KEY)
+    if spaces is None:
+        spaces = (doc.to_array(SPACY) != 0).tolist() if len(doc) else []
+        doc.user_data[SPACES_KEY] = spaces
+    return spaces
+
+
+def span_text(doc: Doc, start: int, end: int) -> str:
+    """`doc[start:end].text` from the cached words, without building a Span and its tokens."""
+    words, spaces = doc_words(doc), doc_spaces(doc)
+    inner = zip(words[start : end - 1], spaces[start : end - 1], strict=True)
+    return "".join([w + " " if sp else w for w, sp in inner]) + words[end - 1]
 
 
 def has_annotation(doc: Doc, attr: int) -> bool:

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from spacy.attrs import DEP, IS_PUNCT, IS_SPACE, LOWER, ORTH, TAG
+from spacy.attrs import DEP, IS_PUNCT, IS_SPACE, LOWER, TAG
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -38,6 +38,7 @@ from pipeline.components.mentions import (
     Mention,
     compact_view,
     doc_text,
+    doc_words,
     has_annotation,
     wrapped_matches,
 )
@@ -285,11 +286,10 @@ class TradeQuotes:
             self.phrase_entry[key] = c
             self.phrases.add(key, [nlp.make_doc(f)])
         self.titles = {t.title.lower(): t for t in packs.titles}
-        self.anon = sorted((a.split() for a in self.lex.anonymous_sources), key=len, reverse=True)
-        # the same phrases (longest first) by their first and by their last word, for lookups at a word
+        # anonymous-source phrases, longest first, by their first and by their last word (lookups at a word)
         self.anon_by_first: dict[str, list[list[str]]] = {}
         self.anon_by_last: dict[str, list[list[str]]] = {}
-        for phrase in self.anon:
+        for phrase in sorted((a.split() for a in self.lex.anonymous_sources), key=len, reverse=True):
             self.anon_by_first.setdefault(phrase[0], []).append(phrase)
             self.anon_by_last.setdefault(phrase[-1], []).append(phrase)
         self.nominals = {k.lower(): v for k, v in self.lex.nominal_heads.items()}
@@ -387,7 +387,7 @@ class TradeQuotes:
         doc.user_data.pop("trade_places", None)
         doc.user_data.pop(WORDS_KEY, None)
         doc.user_data.pop(SPACES_KEY, None)
-        # the text itself ("trade_text") stays for the record builder
+        # the text itself (TEXT_KEY) stays for the record builder
         return doc
 
     def dateline_country(self, text: str) -> dict[str, Any] | None:
@@ -541,13 +541,8 @@ class _Context:
         for k, sent in enumerate(self.sents):
             self.sent_idx[sent.start : sent.end] = [k] * (sent.end - sent.start)
         strings = doc.vocab.strings
-        arr = doc.to_array([LOWER, ORTH]) if len(doc) else None
-        self.lower = [strings[x] for x in arr[:, 0].tolist()] if arr is not None else []
-        cached = doc.user_data.get(WORDS_KEY)  # the entity stage's, when it read the doc's own words
-        if cached is not None:
-            self.texts = cached
-        else:
-            self.texts = [strings[x] for x in arr[:, 1].tolist()] if arr is not None else []
+        self.lower = [strings[x] for x in doc.to_array(LOWER).tolist()] if len(doc) else []
+        self.texts = doc_words(doc)  # shared with the entity stage when it read the doc's own words
         # punctuation or white space, per token
         flags = doc.to_array([IS_PUNCT, IS_SPACE]) if len(doc) else None
         self.punct = ((flags[:, 0] + flags[:, 1]) != 0).tolist() if flags is not None else []
