@@ -9,7 +9,7 @@ OUT    ?= output
 CORPUS ?= corpus/synthetic
 SHARED ?= ../shared
 
-.PHONY: install run test lint bench bench-dedupe eval clean help
+.PHONY: install run test lint bench bench-dedupe eval golden clean help
 
 help:
 	@echo "make run    - install, then process the bundled corpus into $(OUT)/ (JSONL, Parquet, DuckDB)"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint   - ruff + mypy"
 	@echo "make eval   - accuracy on the gold corpus and PolNeAR dev"
 	@echo "make bench  - speed and memory against plain spaCy"
+	@echo "make golden - regenerate tests/golden/ (the stored records the byte-for-byte guard compares with)"
 
 install: $(STAMP)
 
@@ -43,6 +44,11 @@ eval: install
 
 bench: install
 	$(PY) -m pipeline.bench --shared $(SHARED)
+
+# The stored records of tests/test_golden.py; a commit that changes them says why.
+golden: install
+	$(VENV)/bin/tradex extract corpus/synthetic -o tests/golden/synthetic.rules.jsonl --model none --quiet
+	$(VENV)/bin/tradex extract corpus/synthetic -o tests/golden/synthetic.model.jsonl --quiet
 
 bench-dedupe: install
 	$(PY) -m pipeline.corpus.bench_dedupe
