@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from models.records import Label, QuoteKind
+from models.records import Label, MeasureDirection, MeasureStatus, MeasureType, QuoteKind, RateUnit
 
 
 class _Gold(BaseModel):
@@ -41,6 +41,8 @@ class GoldSpeaker(_Gold):
     mention: GoldSpan | None
     name: str | None = Field(None, description="resolved full name, e.g. 'Howard Lutnick'")
     canonical_id: str | None = None
+    label: Label | None = Field(None, description="entity label of the speaker (modern gold gives it)")
+    title: str | None = Field(None, description="the title the article gives the speaker anywhere")
 
 
 class GoldQuote(GoldSpan):
@@ -49,6 +51,47 @@ class GoldQuote(GoldSpan):
     speaker: GoldSpeaker | None = None
     channel: str | None = None
     via: str | None = None
+
+
+class GoldParty(_Gold):
+    """An actor or target of a gold measure; `jurisdiction` is the ISO 3166 alpha-2 code (or EU) behind it."""
+
+    name: str
+    canonical_id: str | None = None
+    label: Label | None = None
+    jurisdiction: str | None = None
+    mention: GoldSpan | None = None
+
+
+class GoldItem(GoldSpan):
+    canonical_id: str | None = None
+
+
+class GoldRate(GoldSpan):
+    value: float | None = None
+    unit: RateUnit
+
+
+class GoldMeasure(_Gold):
+    """One trade measure as the record contract defines it; dates are ISO, at the precision the text gives."""
+
+    type: MeasureType
+    status: MeasureStatus
+    direction: MeasureDirection | None = None
+    actor: GoldParty | None = None
+    targets: list[GoldParty] = Field(default_factory=list)
+    items: list[GoldItem] = Field(default_factory=list)
+    policy: str | None = Field(None, description="canonical id (or name) of the POLICY naming the instrument")
+    rate: GoldRate | None = None
+    announced: str | None = Field(None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    effective: str | None = Field(None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    trigger: GoldSpan
+    evidence: list[GoldSpan] = Field(min_length=1)
+
+    def spans(self) -> list[GoldSpan]:
+        parties = [*([self.actor] if self.actor else []), *self.targets]
+        mentions = [p.mention for p in parties if p.mention is not None]
+        return [self.trigger, *self.evidence, *self.items, *([self.rate] if self.rate else []), *mentions]
 
 
 class TextRef(_Gold):
@@ -64,11 +107,14 @@ class GoldArticle(_Gold):
 
     doc_id: str
     split: Literal["dev", "test"]
-    origin: Literal["synthetic", "seed", "reuters"]
+    origin: Literal["synthetic", "seed", "reuters", "modern"]
     text: str | None = Field(None, description="inline text: only for our own synthetic articles")
     text_ref: TextRef | None = None
     entities: list[GoldEntity] = Field(default_factory=list)
     quotes: list[GoldQuote] = Field(default_factory=list)
+    measures: list[GoldMeasure] | None = Field(
+        None, description="trade measures; null where this article's measure layer is not annotated"
+    )
     notes: str | None = None
 
     @model_validator(mode="after")
@@ -77,6 +123,8 @@ class GoldArticle(_Gold):
             if self.text is None:
                 raise ValueError("synthetic articles carry their text inline")
             spans: list[GoldSpan] = [*self.entities, *self.quotes]
+            for m in self.measures or []:
+                spans.extend(m.spans())
             for q in self.quotes:
                 if q.cue:
                     spans.append(q.cue)
@@ -88,7 +136,12 @@ class GoldArticle(_Gold):
         else:
             if self.text is not None or self.text_ref is None:
                 raise ValueError("texts from ../shared are stand-off: give text_ref, never the text")
-            if any(e.text for e in self.entities) or any(q.text for q in self.quotes):
+            copied = [*self.entities, *self.quotes]
+            for q in self.quotes:
+                copied.extend(s for s in (q.cue, q.speaker.mention if q.speaker else None) if s is not None)
+            for m in self.measures or []:
+                copied.extend(m.spans())
+            if any(s.text for s in copied):
                 raise ValueError("stand-off gold must not copy span text from ../shared")
         return self
 
@@ -103,4 +156,7 @@ class GoldArticle(_Gold):
         for q in self.quotes:
             if q.end > len(text):
                 problems.append(f"{self.doc_id}: quote {q.start}:{q.end} outside the text")
+        for i, m in enumerate(self.measures or []):
+            if any(s.end > len(text) for s in m.spans()):
+                problems.append(f"{self.doc_id}: measure {i} has a span outside the text")
         return problems

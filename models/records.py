@@ -40,6 +40,64 @@ class EntityMethod(StrEnum):
     coref = "coref"
 
 
+class MeasureType(StrEnum):
+    """Trade-measure types of the record format, each with its UN MAST chapter (`MAST_CHAPTER`)."""
+
+    import_tariff = "import_tariff"
+    trade_defence = "trade_defence"
+    export_control = "export_control"
+    export_ban = "export_ban"
+    import_restriction = "import_restriction"
+    entity_listing = "entity_listing"
+    sanction = "sanction"
+    licence_decision = "licence_decision"
+    investigation = "investigation"
+    investment_measure = "investment_measure"
+    subsidy = "subsidy"
+    procurement_restriction = "procurement_restriction"
+    agreement = "agreement"
+    negotiation = "negotiation"
+
+
+# The contract's table: null for tariffs, sanctions, investigations, agreements and talks.
+MAST_CHAPTER: dict[MeasureType, str | None] = {
+    MeasureType.import_tariff: None,
+    MeasureType.trade_defence: "D",
+    MeasureType.export_control: "P",
+    MeasureType.export_ban: "P",
+    MeasureType.import_restriction: "E",
+    MeasureType.entity_listing: "P",
+    MeasureType.sanction: None,
+    MeasureType.licence_decision: "P",
+    MeasureType.investigation: None,
+    MeasureType.investment_measure: "FDI",
+    MeasureType.subsidy: "L",
+    MeasureType.procurement_restriction: "M",
+    MeasureType.agreement: None,
+    MeasureType.negotiation: None,
+}
+
+
+class MeasureStatus(StrEnum):
+    in_force = "in_force"
+    announced = "announced"
+    proposed = "proposed"
+    threatened = "threatened"
+    suspended = "suspended"
+    revoked = "revoked"
+
+
+class MeasureDirection(StrEnum):
+    restrictive = "restrictive"
+    liberalising = "liberalising"
+
+
+class RateUnit(StrEnum):
+    percent = "percent"
+    usd = "usd"
+    other = "other"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -100,8 +158,68 @@ class Quote(Span):
     speaker: Speaker | None = None
     channel: str | None = None
     via: str | None = None
+    about: list[str] = Field(
+        default_factory=list, description="ids of the entities (e…) and measures (m…) the quoted content speaks about"
+    )
     provenance: QuoteProvenance
     quote_cluster: str | None = None
+
+
+class Party(_Model):
+    """An actor or target of a measure: a mention (or null) with the government behind it."""
+
+    entity_id: str | None = None
+    canonical_id: str | None = None
+    name: str
+    label: Label | None = None
+    jurisdiction: str | None = Field(None, description="ISO 3166 alpha-2 code, or EU; null for a firm's unstated home")
+
+
+class Item(_Model):
+    """A good, technology or sector a measure covers."""
+
+    entity_id: str | None = Field(None, description="the CHIP or MATERIAL mention, or null for a product phrase")
+    canonical_id: str | None = None
+    text: Span
+
+
+class Rate(_Model):
+    text: Span
+    value: float | None = None
+    unit: RateUnit
+
+
+class MeasureProvenance(_Model):
+    method: str = Field(description="id of the rule that found the measure")
+    score: float = Field(ge=0.0, le=1.0)
+
+
+class Measure(_Model):
+    """One trade-policy action the article reports (taken, announced, proposed, threatened, suspended, lifted)."""
+
+    id: str
+    type: MeasureType
+    mast_chapter: str | None
+    status: MeasureStatus
+    direction: MeasureDirection | None = None
+    actor: Party | None = None
+    targets: list[Party] = Field(default_factory=list)
+    items: list[Item] = Field(default_factory=list)
+    policy: str | None = Field(None, description="id of the POLICY mention naming the instrument")
+    rate: Rate | None = None
+    announced: str | None = Field(None, description="ISO date the action was announced")
+    effective: str | None = Field(None, description="ISO date it takes or took effect")
+    trigger: Span
+    evidence: list[Span] = Field(default_factory=list)
+    quote_ids: list[str] = Field(default_factory=list)
+    provenance: MeasureProvenance
+    measure_cluster: str | None = None
+
+    @model_validator(mode="after")
+    def _chapter_follows_type(self) -> Measure:
+        if self.mast_chapter != MAST_CHAPTER[self.type]:
+            raise ValueError(f"mast_chapter {self.mast_chapter!r} is not {MAST_CHAPTER[self.type]!r} for {self.type}")
+        return self
 
 
 class Source(_Model):
@@ -128,6 +246,7 @@ class ArticleRecord(_Model):
     text: str
     entities: list[Entity] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=list)
     pipeline: PipelineInfo
     duplicate_of: str | None = None
     dup_cluster: str | None = None
@@ -159,12 +278,37 @@ class ArticleRecord(_Model):
             if q.id in ids:
                 problems.append(f"quote {q.id}: duplicate id")
             ids.add(q.id)
+        quote_ids = {q.id for q in self.quotes}
+        measure_ids = {m.id for m in self.measures}
+        for q in self.quotes:
+            for ref in q.about:
+                if ref not in entity_ids and ref not in measure_ids:
+                    problems.append(f"quote {q.id}: about {ref!r} is neither an entity nor a measure")
+        for m in self.measures:
+            for where, span in [("trigger", m.trigger), *(("evidence", ev) for ev in m.evidence)]:
+                check(f"measure {m.id} {where}", span)
+            for it in m.items:
+                check(f"measure {m.id} item", it.text)
+            if m.rate is not None:
+                check(f"measure {m.id} rate", m.rate.text)
+            for party in [*([m.actor] if m.actor else []), *m.targets]:
+                if party.entity_id is not None and party.entity_id not in entity_ids:
+                    problems.append(f"measure {m.id}: entity_id {party.entity_id!r} is not an entity")
+            for qid in m.quote_ids:
+                if qid not in quote_ids:
+                    problems.append(f"measure {m.id}: quote id {qid!r} is not a quote")
+            if m.id in ids:
+                problems.append(f"measure {m.id}: duplicate id")
+            ids.add(m.id)
         starts = [e.start for e in self.entities]
         if starts != sorted(starts):
             problems.append("entities are not sorted by start")
         qstarts = [q.start for q in self.quotes]
         if qstarts != sorted(qstarts):
             problems.append("quotes are not sorted by start")
+        mstarts = [m.evidence[0].start if m.evidence else m.trigger.start for m in self.measures]
+        if mstarts != sorted(mstarts):
+            problems.append("measures are not sorted by the start of their first evidence span")
         if problems:
             raise ValueError("; ".join(problems[:10]))
         return self

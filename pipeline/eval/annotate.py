@@ -35,12 +35,17 @@ class Draft:
 
 
 def origin_of(rel_path: str) -> str:
-    """Gold `origin` of a text in the shared folder (the gold model knows seed files and the Reuters corpus)."""
+    """Gold `origin` of a text in the shared folder: seed files, the Reuters corpus, the modern trade-news corpus."""
     if rel_path.startswith("seed/"):
         return "seed"
-    if "reuters" in Path(rel_path).name.lower():
+    name = Path(rel_path).name.lower()
+    if "reuters" in name:
         return "reuters"
-    raise ValueError(f"{rel_path}: gold articles from the shared folder must be seed files or the Reuters corpus")
+    if name.startswith("modern-trade-news"):
+        return "modern"
+    raise ValueError(
+        f"{rel_path}: gold articles from the shared folder must be seed files, the Reuters corpus or the modern corpus"
+    )
 
 
 def _slug(name: str) -> str:

@@ -60,14 +60,18 @@ def test_round_trip_scores_perfectly(draft: Draft, data_dir: Path, tmp_path: Pat
 
 @pytest.mark.parametrize(
     ("rel", "origin"),
-    [("seed/000_x.txt", "seed"), ("corpus/reuters21578-trade.jsonl", "reuters")],
+    [
+        ("seed/000_x.txt", "seed"),
+        ("corpus/reuters21578-trade.jsonl", "reuters"),
+        ("corpus/modern-trade-news.jsonl", "modern"),
+    ],
 )
 def test_origin_of(rel: str, origin: str) -> None:
     assert origin_of(rel) == origin
 
 
 def test_origin_of_other_shared_files() -> None:
-    with pytest.raises(ValueError, match="seed files or the Reuters corpus"):
+    with pytest.raises(ValueError, match="seed files, the Reuters corpus or the modern corpus"):
         origin_of("polnear/dev/text/a.txt")
 
 

@@ -130,3 +130,48 @@ def test_schema_lists_every_label_and_kind():
 @pytest.mark.parametrize("which", ["record", "error", "gold"])
 def test_every_schema_is_printable(which):
     assert json_schema(which)["type"] == "object"
+
+
+def _measure(**over):
+    from models.records import Measure
+
+    data = {
+        "id": "m1",
+        "type": "export_control",
+        "mast_chapter": "P",
+        "status": "announced",
+        "direction": "restrictive",
+        "trigger": {"text": "curbs", "start": 6, "end": 11},
+        "evidence": [{"text": "China curbs gallium exports.", "start": 0, "end": 28}],
+        "provenance": {"method": "measure.trigger", "score": 0.8},
+    }
+    return Measure.model_validate(data | over)
+
+
+@pytest.mark.parametrize(
+    ("measure_type", "chapter", "ok"),
+    [("export_control", "P", True), ("import_tariff", None, True), ("import_tariff", "P", False), ("subsidy", "L", True)],
+)
+def test_measure_mast_chapter_follows_the_contract_table(measure_type, chapter, ok):
+    from pydantic import ValidationError
+
+    if ok:
+        assert _measure(type=measure_type, mast_chapter=chapter).mast_chapter == chapter
+    else:
+        with pytest.raises(ValidationError, match="mast_chapter"):
+            _measure(type=measure_type, mast_chapter=chapter)
+
+
+def test_measure_spans_and_references_are_checked_against_the_record():
+    from pydantic import ValidationError
+
+    from models.records import ArticleRecord
+
+    text = "China curbs gallium exports."
+    base = {"doc_id": "d", "source": {"path": "<t>"}, "text": text,
+            "pipeline": {"version": "t", "rules_version": "t", "model": None}}
+    rec = ArticleRecord.model_validate(base | {"measures": [_measure().model_dump()]})
+    assert rec.measures[0].trigger.text == "curbs"
+    bad = _measure().model_dump() | {"quote_ids": ["q9"]}
+    with pytest.raises(ValidationError, match="quote id 'q9' is not a quote"):
+        ArticleRecord.model_validate(base | {"measures": [bad]})
