@@ -150,7 +150,12 @@ def _measure(**over):
 
 @pytest.mark.parametrize(
     ("measure_type", "chapter", "ok"),
-    [("export_control", "P", True), ("import_tariff", None, True), ("import_tariff", "P", False), ("subsidy", "L", True)],
+    [
+        ("export_control", "P", True),
+        ("import_tariff", None, True),
+        ("import_tariff", "P", False),
+        ("subsidy", "L", True),
+    ],
 )
 def test_measure_mast_chapter_follows_the_contract_table(measure_type, chapter, ok):
     from pydantic import ValidationError
