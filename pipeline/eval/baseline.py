@@ -163,7 +163,10 @@ def headline(run: EvalRun) -> dict[str, float]:
             out[f"{name}.same_entity_pair_f1"] = f1(ent.same_entity)
             out[f"{name}.quote_f1_exact"] = f1(q.rules["exact"])
             out[f"{name}.quote_f1_0.3"] = f1(q.rules["0.3"])
+            out[f"{name}.quote_f1_0.5both"] = f1(q.rules["0.5both"])
             out[f"{name}.speaker_acc"] = q.speaker.value
+            out[f"{name}.kind_acc"] = q.kind.value
+            out[f"{name}.named_speaker_e2e"] = q.named_end_to_end.value
         else:
             for sub in ("speech", "all", "quoted"):
                 out[f"{name}.{sub}_f1_0.3"] = f1(res.subsets[sub].rules["0.3"])

@@ -125,6 +125,35 @@ def register(app: typer.Typer) -> None:
             err.print(f"baseline written to {path}")
         raise typer.Exit(status)
 
+    @app.command("agreement")
+    def agreement_cmd(
+        first: Annotated[Path, typer.Argument(help="Gold JSONL of the first annotation pass.")],
+        second: Annotated[Path, typer.Argument(help="Gold JSONL of the second, independent pass.")],
+        shared: Annotated[Path | None, typer.Option("--shared", help="The shared folder "
+                                                    "(default ../shared of the repo).")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="One JSON document on stdout instead of tables.")] = False,
+        top: Annotated[int, typer.Option("--top", help="Rows of the most-frequent-disagreements list.")] = 20,
+    ) -> None:
+        """Inter-annotator agreement of two gold passes over the same articles (the second scored as a prediction)."""
+        from pipeline.eval.agreement import agreement
+        from pipeline.eval.gold import GoldError, SharedMissing
+        from pipeline.eval.report import gold_tables
+
+        try:
+            agr = agreement(first, second, shared=shared or _shared_default())
+        except (GoldError, SharedMissing, FileNotFoundError) as e:
+            err.print(f"[red]{e}[/red]", highlight=False)
+            raise typer.Exit(2) from e
+        if as_json:
+            doc = {"articles": agr.articles, "only_first": agr.only_first, "only_second": agr.only_second,
+                   "scores": agr.scores.as_dict(top=top)}
+            typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        else:
+            for t in gold_tables(f"agreement {first.name} ~ {second.name}", agr.scores, top=top):
+                out.print(t)
+            skipped = len(agr.only_first) + len(agr.only_second)
+            out.print(f"{len(agr.articles)} articles in both passes" + (f"; {skipped} in one only" if skipped else ""))
+
     @app.command("annotate")
     def annotate_cmd(
         inputs: Annotated[list[str], typer.Argument(help="Files, folders or globs to pre-annotate.")],

@@ -9,7 +9,10 @@ one and greedily per article:
   punctuation at both ends;
 * `0.8` / `0.3`: word overlap `|P ∩ G| / max(|P|, |G|)` at or above the threshold, where words
   are `\\w+` runs of the article and the words in the gaps between the pieces of either side
-  are ignored.
+  are ignored;
+* `0.5both`: at least half of the predicted words are gold words and at least half of the gold words
+  are predicted (`|P ∩ G| / |P| >= 0.5` and `|P ∩ G| / |G| >= 0.5`), the rule the modern gold's
+  quote targets are stated in.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from models.records import ArticleRecord, Entity, Quote, Span
 Piece = tuple[int, int]
 Pieces = tuple[Piece, ...]
 
-RULES: tuple[str, ...] = ("exact", "0.8", "0.3")
+RULES: tuple[str, ...] = ("exact", "0.8", "0.5both", "0.3")
+BOTH_WAYS = "0.5both"
 ATTRIBUTE_RULE = "0.3"  # quote attributes (kind, speaker, cue ...) are judged on pairs matched at this rule
 CONTEXT_CHARS = 40
 _WORD = re.compile(r"\w+")
@@ -145,14 +149,26 @@ def normalize_pieces(pieces: Iterable[Piece]) -> Pieces:
     return tuple((s, e) for s, e in out)
 
 
+def _word_sets(pred: Pieces, gold: Pieces, words: Words) -> tuple[set[int], set[int]]:
+    ignored = words.in_gaps(pred) | words.in_gaps(gold)
+    return words.of(pred) - ignored, words.of(gold) - ignored
+
+
 def word_overlap(pred: Pieces, gold: Pieces, words: Words) -> float:
     """`|P ∩ G| / max(|P|, |G|)` over word positions, ignoring the words in either side's gaps."""
-    ignored = words.in_gaps(pred) | words.in_gaps(gold)
-    p = words.of(pred) - ignored
-    g = words.of(gold) - ignored
+    p, g = _word_sets(pred, gold, words)
     if not p or not g:
         return 0.0
     return len(p & g) / max(len(p), len(g))
+
+
+def both_ways_overlap(pred: Pieces, gold: Pieces, words: Words) -> float:
+    """`min(|P ∩ G| / |P|, |P ∩ G| / |G|)`: the share of the worse-covered side (0.5 = half both ways)."""
+    p, g = _word_sets(pred, gold, words)
+    if not p or not g:
+        return 0.0
+    inter = len(p & g)
+    return min(inter / len(p), inter / len(g))
 
 
 def spans_overlap(a: Pieces, b: Pieces) -> bool:
@@ -180,13 +196,15 @@ def match_pieces(gold: Sequence[Pieces], pred: Sequence[Pieces], text: str, rule
         gt = [trimmed(text, g) for g in gold]
         pt = [trimmed(text, p) for p in pred]
         return greedy_pairs((1.0, gi, pi) for gi, g in enumerate(gt) for pi, p in enumerate(pt) if g and g == p)
-    threshold = float(rule)
+    both = rule == BOTH_WAYS
+    threshold = 0.5 if both else float(rule)
+    overlap = both_ways_overlap if both else word_overlap
     words = words or Words(text)
     cands = []
     for gi, g in enumerate(gold):
         for pi, p in enumerate(pred):
             if g and p and p[0][0] < g[-1][1] and g[0][0] < p[-1][1]:  # extents must meet
-                score = word_overlap(p, g, words)
+                score = overlap(p, g, words)
                 if score >= threshold:
                     cands.append((score, gi, pi))
     return greedy_pairs(cands)
@@ -451,6 +469,10 @@ class QuoteScores:
     cue: Acc = field(default_factory=Acc)
     channel: Acc = field(default_factory=Acc)
     via: Acc = field(default_factory=Acc)
+    # Over every gold quote whose text names its speaker: found (at the attribute rule) with the right speaker.
+    named_end_to_end: Acc = field(default_factory=Acc)
+    # Over matched quotes whose text names the speaker: the prediction has no speaker at all (lower is better).
+    speakerless: Acc = field(default_factory=Acc)
     confusions: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self) -> dict[str, Any]:
@@ -459,7 +481,15 @@ class QuoteScores:
             f"attributes_at_{ATTRIBUTE_RULE}": {
                 k: getattr(self, k).as_dict() for k in ("kind", "speaker", "cue", "channel", "via")
             },
+            "named_speaker_end_to_end": self.named_end_to_end.as_dict(),
+            "speakerless_where_named": self.speakerless.as_dict(),
         }
+
+
+def names_speaker(gq: GoldQuote) -> bool:
+    """The text names who said it (gold has a speaker with a name or an id, not only a pronoun left unresolved)."""
+    sp = gq.speaker
+    return sp is not None and bool(sp.name or sp.canonical_id)
 
 
 def score_quotes(gold: Sequence[GoldQuote], pred: Sequence[Quote], text: str, scores: QuoteScores,
@@ -475,6 +505,13 @@ def score_quotes(gold: Sequence[GoldQuote], pred: Sequence[Quote], text: str, sc
             continue
         got_g = {gi for gi, _, _ in found}
         got_p = {pi for _, pi, _ in found}
+        right_speaker = {gi for gi, pi, _ in found if speaker_right(gold[gi], pred[pi], text)}
+        for gi, g in enumerate(gold):
+            if names_speaker(g):
+                scores.named_end_to_end.judge(gi in right_speaker)
+        for gi, pi, _ in found:
+            if names_speaker(gold[gi]):
+                scores.speakerless.judge(pred[pi].speaker is None)
         for gi, pi, _ in found:
             g, p = gold[gi], pred[pi]
             checks = {

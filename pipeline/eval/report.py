@@ -12,7 +12,7 @@ from pipeline.eval.baseline import CheckResult, EvalRun
 from pipeline.eval.metrics import PRF, Acc, DiffItem, GoldScores
 from pipeline.eval.polnear import SUBSETS, PolnearScores
 
-RULE_TITLES = {"exact": "exact", "0.8": "F1@0.8", "0.3": "F1@0.3"}
+RULE_TITLES = {"exact": "exact", "0.8": "F1@0.8", "0.5both": "F1@0.5 both ways", "0.3": "F1@0.3"}
 SUBSET_TITLES = {"all": "all", "speech": "speech verb", "quoted": "quoted (\")"}
 
 
@@ -50,7 +50,9 @@ def gold_tables(name: str, s: GoldScores, *, top: int) -> list[Table]:
         qt.add_row(RULE_TITLES[rule], *_prf_cells(prf), str(prf.tp), str(prf.fp), str(prf.fn))
     q = s.quotes
     qt.caption = (f"on pairs matched at 0.3: kind {_acc(q.kind)}, speaker {_acc(q.speaker)}, cue {_acc(q.cue)}, "
-                  f"channel {_acc(q.channel)}, via {_acc(q.via)}")
+                  f"channel {_acc(q.channel)}, via {_acc(q.via)}, no speaker where the text names one "
+                  f"{_acc(q.speakerless)}; gold quotes with a named speaker found and attributed right "
+                  f"{_acc(q.named_end_to_end)}")
     qt.caption_justify = "left"
     return [ent, qt, confusion_table(name, s.confusions(top))]
 

@@ -137,6 +137,15 @@ Q = '"We will appeal," she said. Exports rose sharply in May, traders said, and 
         (["Exports rose sharply in May"], ["May"], "0.3", []),
         (["Exports rose sharply in May", "prices fell"], ["prices fell", "rose sharply in May"], "0.8",
          [(0, 1), (1, 0)]),
+        # both ways: 3 of 5 gold words, all 3 predicted words in gold -> min(0.6, 1.0) passes
+        (["Exports rose sharply in May"], ["Exports rose sharply"], "0.5both", [(0, 0)]),
+        # 2 of 5 gold words covered: fails although every predicted word is gold
+        (["Exports rose sharply in May"], ["Exports rose"], "0.5both", []),
+        # the prediction runs on: 5 gold words of 10 predicted -> 0.5 passes; 5 of 12 does not
+        (["Exports rose sharply in May"], ["Exports rose sharply in May, traders said, and prices fell"], "0.5both",
+         [(0, 0)]),
+        (["Exports rose sharply in May"], ["she said. Exports rose sharply in May, traders said, and prices fell"],
+         "0.5both", []),
     ],
 )
 def test_match_pieces(gold: list[str], pred: list[str], rule: str, expected: list[tuple[int, int]]) -> None:
@@ -253,8 +262,13 @@ def test_quotes_hand_case(mk: SimpleNamespace) -> None:
     assert [(s.rules[r].tp, s.rules[r].fp, s.rules[r].fn) for r in ("exact", "0.8", "0.3")] == [
         (2, 2, 2), (2, 2, 2), (3, 1, 1)]
     assert s.rules["0.3"].f1 == pytest.approx(0.75)
+    # both ways: quote 1 has all 5 predicted words in gold and 5 of 7 gold words predicted: min 0.71 >= 0.5
+    assert (s.rules["0.5both"].tp, s.rules["0.5both"].fp, s.rules["0.5both"].fn) == (3, 1, 1)
     assert {k: (getattr(s, k).correct, getattr(s, k).total) for k in ("kind", "speaker", "cue", "channel", "via")} == {
         "kind": (2, 3), "speaker": (2, 3), "cue": (2, 3), "channel": (3, 3), "via": (3, 3)}
+    # named speakers: Ana Ruiz and the ministry found and right, Li's quote missed ("traders" names nobody)
+    assert (s.named_end_to_end.correct, s.named_end_to_end.total) == (2, 3)
+    assert (s.speakerless.correct, s.speakerless.total) == (0, 2)
     assert s.confusions == {
         "quote kind indirect->direct": 1,
         "quote missed speaker": 1,
