@@ -22,28 +22,74 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from pipeline import __version__
+
+        typer.echo(f"tradex {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Turn trade-news articles into entities, quotes and speakers (JSONL, Parquet, DuckDB)."""
+
+
 rules_app = typer.Typer(help="Inspect, test and validate the entity rule packs.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
 err = Console(stderr=True)
 out = Console()
 
-ModelOpt = Annotated[str | None, typer.Option("--model", help="spaCy pipeline to load, or 'none' for rules only.")]
-WorkersOpt = Annotated[
-    int | None, typer.Option("--workers", "-w", help="Worker processes (partitions run in parallel).")
+_DEFAULTS = Settings()
+
+
+def _dflt(name: str) -> str:
+    """The settings default, for help texts (the options default to None so that --config can set them)."""
+    return f"  \\[default: {getattr(_DEFAULTS, name)}]"
+
+
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", help="spaCy pipeline to load, or 'none' for rules only." + _dflt("model"))
 ]
-BatchOpt = Annotated[int | None, typer.Option("--batch-size", help="Documents per nlp.pipe batch.")]
-PartOpt = Annotated[int | None, typer.Option("--partition-size", help="Documents per output partition.")]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML file with settings (a [tradex] table).")]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", "-w", help="Worker processes (partitions run in parallel)." + _dflt("workers")),
+]
+BatchOpt = Annotated[
+    int | None, typer.Option("--batch-size", help="Documents per nlp.pipe batch." + _dflt("batch_size"))
+]
+PartOpt = Annotated[
+    int | None, typer.Option("--partition-size", help="Documents per output partition." + _dflt("partition_size"))
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="TOML file with settings: a \\[tradex] table (or top-level keys).")
+]
 RulesOpt = Annotated[
     list[Path] | None, typer.Option("--rules", help="Extra rule-pack folder; extends/overrides built-in entries by id.")
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")]
 JsonLogOpt = Annotated[bool, typer.Option("--json-log", help="Log progress and the summary as JSON lines on stderr.")]
 ResumeOpt = Annotated[bool, typer.Option("--resume", help="Reuse partitions a previous, interrupted run finished.")]
-FormatOpt = Annotated[str | None, typer.Option("--format", help="Input format: auto, txt, jsonl, csv, html.")]
-MaxCharsOpt = Annotated[int | None, typer.Option("--max-chars", help="Longer articles become TX105 errors.")]
-BackendOpt = Annotated[str | None, typer.Option("--backend", help="local (processes) or dask.")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", help="Input format: auto (by name, or by content on stdin), txt, jsonl, csv, html, "
+                 "warc, json (NewsAPI / news-please / a list), newsapi, news-please, gz (stdin).  \\[default: auto]"),
+]
+LangOpt = Annotated[
+    str | None, typer.Option("--lang", help="Keep only articles in this language (ISO 639-1, e.g. en); the others "
+                             "become TX121 lines.  \\[default: off]")
+]
+MaxCharsOpt = Annotated[
+    int | None, typer.Option("--max-chars", help="Longer articles become TX105 errors." + _dflt("max_chars"))
+]
+BackendOpt = Annotated[str | None, typer.Option("--backend", help="local (processes) or dask." + _dflt("backend"))]
 SchedulerOpt = Annotated[
     str | None, typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster).")
 ]
@@ -97,10 +143,17 @@ def _do_extract(
     from pipeline.ingest import expand_inputs
     from pipeline.runner import estimate_total, run_extract
 
+    # an input that does not exist is a usage error before any work (a stray `true` after a flag included)
+    missing = [raw for raw in inputs if raw != "-" and not any(ch in raw for ch in "*?[") and not Path(raw).exists()]
+    if missing:
+        hint = ("; options such as --quiet and --resume are flags: write --quiet, not --quiet true"
+                if any(m.lower() in ("true", "false") for m in missing) else "")
+        sys.stderr.write(f"TX300 input not found: {', '.join(missing)}{hint}\n")  # one line, never wrapped
+        return 2
     # a folder or glob that names no article file is a usage error, not a silent empty run
     empty = [raw for raw in inputs if raw != "-" and not Path(raw).is_file() and not expand_inputs([raw])]
     if empty:
-        err.print(f"[red]TX300 no input files (txt, jsonl, csv, html, .gz) in: {', '.join(empty)}[/red]")
+        err.print(f"[red]TX300 no input files (txt, jsonl, csv, html, json, warc, .gz) in: {', '.join(empty)}[/red]")
         return 2
     total = None if quiet else estimate_total(inputs)
     progress, update = _progress_runner(quiet, json_log, total)
@@ -145,6 +198,7 @@ def extract(
     config: ConfigOpt = None,
     rules: RulesOpt = None,
     input_format: FormatOpt = None,
+    lang: LangOpt = None,
     max_chars: MaxCharsOpt = None,
     backend: BackendOpt = None,
     scheduler: SchedulerOpt = None,
@@ -164,6 +218,7 @@ def extract(
         partition_size=partition_size,
         rules_dirs=rules,
         input_format=input_format,
+        lang=lang,
         max_chars=max_chars,
         backend=backend,
         scheduler=scheduler,
@@ -185,6 +240,7 @@ def run(
     config: ConfigOpt = None,
     rules: RulesOpt = None,
     input_format: FormatOpt = None,
+    lang: LangOpt = None,
     max_chars: MaxCharsOpt = None,
     backend: BackendOpt = None,
     scheduler: SchedulerOpt = None,
@@ -207,6 +263,7 @@ def run(
         partition_size=partition_size,
         rules_dirs=rules,
         input_format=input_format,
+        lang=lang,
         max_chars=max_chars,
         stages=stage_list,
         backend=backend,

@@ -18,6 +18,9 @@ class ErrorCode(StrEnum):
     NOT_AN_OBJECT = "TX107"
     NO_MAIN_TEXT = "TX108"
     BAD_FIELD = "TX109"
+    WARC_SKIPPED = "TX120"
+    OTHER_LANGUAGE = "TX121"
+    UNKNOWN_FEED = "TX122"
     PROCESSING_FAILED = "TX200"
     BAD_CONFIG = "TX300"
 
@@ -33,6 +36,11 @@ DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.NOT_AN_OBJECT: "the JSONL line is valid JSON but not an object",
     ErrorCode.NO_MAIN_TEXT: "no main text could be extracted from the HTML page",
     ErrorCode.BAD_FIELD: "a field has the wrong type",
+    ErrorCode.WARC_SKIPPED: "a WARC record that is not an HTML page answered with 200 (request, revisit, metadata, "
+    "non-HTML or non-200 response): skipped, with its offset",
+    ErrorCode.OTHER_LANGUAGE: "the article is not in the language --lang asks for: skipped",
+    ErrorCode.UNKNOWN_FEED: "a JSON document that is neither a NewsAPI response, a news-please article nor a list of "
+    "articles",
     ErrorCode.PROCESSING_FAILED: "the NLP pipeline raised an error on this article",
     ErrorCode.BAD_CONFIG: "the command line or configuration is invalid",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -48,7 +49,16 @@ class Settings(BaseModel):
     max_chars: int = Field(1_000_000, ge=1, description="documents longer than this become TX105 errors")
     rules_dirs: list[Path] = Field(default_factory=list, description="extra rule-pack folders; extend/override by id")
     columns: InputColumns = Field(default_factory=InputColumns)
-    input_format: Literal["auto", "txt", "jsonl", "csv", "html"] = "auto"
+    file_columns: dict[str, InputColumns] = Field(
+        default_factory=dict,
+        description="column names per input: keys are globs matched against the path or file name "
+        "(`\"*.csv\"`, `\"feeds/*.jsonl\"`) or format names (`csv`, `jsonl`); the first key that fits wins, "
+        "in file order, and fields it does not name come from `columns`",
+    )
+    input_format: Literal[
+        "auto", "txt", "jsonl", "csv", "html", "warc", "json", "newsapi", "news-please", "gz"
+    ] = "auto"
+    lang: str | None = Field(None, description="ISO 639-1 code: articles in other languages become TX121 lines")
     use_model_ner: bool = Field(True, description="fill entity gaps with the statistical NER when a model is loaded")
     ner_window: int = Field(
         5,
@@ -61,6 +71,19 @@ class Settings(BaseModel):
     dedupe_threshold: float = Field(0.8, gt=0, le=1, description="MinHash LSH Jaccard threshold for near duplicates")
     backend: Literal["local", "dask"] = "local"
     scheduler: str | None = Field(None, description="dask scheduler address; a local cluster when empty")
+
+    def columns_for(self, path: str, fmt: str | None) -> InputColumns:
+        """The column names for one input file (see `file_columns`)."""
+        name = Path(path).name
+        for key, cols in self.file_columns.items():
+            if key == fmt or fnmatch.fnmatch(path, key) or fnmatch.fnmatch(name, key):
+                return self.columns.model_copy(update={f: getattr(cols, f) for f in cols.model_fields_set})
+        return self.columns
+
+    def for_input(self, path: str, fmt: str | None) -> Settings:
+        """These settings with the columns of one input file in `columns`."""
+        cols = self.columns_for(path, fmt)
+        return self if cols is self.columns else self.model_copy(update={"columns": cols})
 
     @property
     def model_name(self) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import gzip
+import json
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -25,6 +26,8 @@ SUFFIXES = {
     ".csv": "csv",
     ".html": "html",
     ".htm": "html",
+    ".json": "json",
+    ".warc": "warc",
 }
 
 
@@ -55,8 +58,26 @@ def expand_inputs(inputs: Iterable[str]) -> list[str]:
 
 
 def _sniff(data: bytes) -> str:
-    head = data.lstrip()[:1]
-    return "jsonl" if head in (b"{", b"[") else "txt"
+    """Format of a stream with no file name (stdin): WARC, HTML, JSON lines, one JSON document, else text."""
+    start = data.lstrip()[:512]
+    low = start.lower()
+    if start.startswith(b"WARC/"):
+        return "warc"
+    if low.startswith((b"<!doctype html", b"<html")) or b"<html" in low[:256]:
+        return "html"
+    if start[:1] == b"[" or (start[:1] == b"{" and _is_feed_document(data)):
+        return "json"
+    return "jsonl" if start[:1] == b"{" else "txt"
+
+
+def _is_feed_document(data: bytes) -> bool:
+    """One JSON document of a feed shape (NewsAPI, news-please), not JSON lines."""
+    from pipeline.ingest.feeds import shape_of
+
+    try:
+        return shape_of(json.loads(data)) in ("newsapi", "news-please")
+    except (ValueError, RecursionError):
+        return False
 
 
 def read_path(path: str, settings: Settings) -> Iterator[Item]:
@@ -65,6 +86,16 @@ def read_path(path: str, settings: Settings) -> Iterator[Item]:
     JSONL is streamed line by line (plain or gzip), so a file of any size reads in constant memory;
     the one-article formats and CSV (whose encoding is detected on the whole file) are read at once.
     """
+    forced = settings.input_format
+    if forced == "warc" or (forced == "auto" and path != "-" and format_of(path) == "warc"):
+        from pipeline.ingest.warc import read_warc
+
+        yield from read_warc(path, settings)
+        return
+    if path == "-" and forced in ("gz", "auto"):
+        data = sys.stdin.buffer.read()
+        yield from _read_stdin(data, settings)
+        return
     try:
         fh: IO[bytes]
         if path == "-":
@@ -78,7 +109,8 @@ def read_path(path: str, settings: Settings) -> Iterator[Item]:
         return
     try:
         head = fh.peek(64) if hasattr(fh, "peek") else b""
-        fmt = settings.input_format if settings.input_format != "auto" else (format_of(path) or _sniff(head))
+        fmt = forced if forced != "auto" else (format_of(path) or _sniff(head))
+        settings = settings.for_input(path, fmt)
         if fmt == "jsonl":
             yield from _stream_jsonl(fh, path, settings)
             return
@@ -89,9 +121,26 @@ def read_path(path: str, settings: Settings) -> Iterator[Item]:
     finally:
         if fh is not sys.stdin.buffer:
             fh.close()
-    if path == "-" and settings.input_format == "auto":
-        fmt = _sniff(data)
     yield from READERS[fmt](data, path, settings)
+
+
+def _read_stdin(data: bytes, settings: Settings) -> Iterator[Item]:
+    """stdin with no --format (or --format gz): gunzip when it is gzip, then tell the format by the content."""
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as e:
+            yield _unreadable("-", f"cannot read the gzip stream: {e}")
+            return
+    fmt = _sniff(data)
+    if fmt == "warc":
+        import io
+
+        from pipeline.ingest.warc import read_warc_stream
+
+        yield from read_warc_stream(io.BytesIO(data), "-", settings)
+        return
+    yield from READERS[fmt](data, "-", settings.for_input("-", fmt))
 
 
 def _stream_jsonl(fh: IO[bytes], path: str, settings: Settings) -> Iterator[Item]:
@@ -128,6 +177,8 @@ def _unreadable(source: str, message: str) -> ErrorRecord:
 
 
 def iter_inputs(inputs: Iterable[str], settings: Settings) -> Iterator[Item]:
-    """The stream the runner cuts into partitions."""
+    """The stream the runner cuts into partitions (articles in another language than `--lang` become TX121)."""
+    from pipeline.ingest.language import keep_language
+
     for path in expand_inputs(inputs):
-        yield from read_path(path, settings)
+        yield from keep_language(read_path(path, settings), settings.lang)

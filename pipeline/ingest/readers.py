@@ -80,12 +80,22 @@ def read_txt(data: bytes, path: str, settings: Settings) -> Iterator[Item]:
     yield Article(text_doc_id(text), text, Source(path=path, title=title, published=published, repairs=dec.repairs))
 
 
+COLUMNS_HINT = ("name the text column in the config file with [tradex.columns] text = \"...\" for every file, or "
+                "[tradex.file_columns.\"*.csv\"] text = \"...\" for files matching a glob (or a format name)")
+
+
+def _seen(names: Iterable[Any]) -> str:
+    shown = [str(n) for n in names][:12]
+    return ", ".join(repr(n) for n in shown) or "none"
+
+
 def _from_mapping(obj: dict[str, Any], where: str, settings: Settings, repairs: list[str]) -> Item:
     cols = settings.columns
     raw_id = obj.get(cols.id)
     doc_id = str(raw_id) if raw_id not in (None, "") else None
     if cols.text not in obj or obj[cols.text] is None:
-        return _error(where, ErrorCode.MISSING_TEXT, f"no '{cols.text}' field", cols.text, doc_id)
+        return _error(where, ErrorCode.MISSING_TEXT, f"no '{cols.text}' field; fields seen: {_seen(obj)}; "
+                      f"{COLUMNS_HINT}", cols.text, doc_id)
     text = obj[cols.text]
     if not isinstance(text, str):
         return _error(
@@ -168,7 +178,7 @@ def read_csv(data: bytes, path: str, settings: Settings) -> Iterator[Item]:
         yield _error(
             f"{path}#L1",
             ErrorCode.MISSING_TEXT,
-            f"no '{settings.columns.text}' column in header {header}",
+            f"no '{settings.columns.text}' column; columns seen: {_seen(header)}; {COLUMNS_HINT}",
             settings.columns.text,
         )
         return
@@ -193,32 +203,30 @@ def read_csv(data: bytes, path: str, settings: Settings) -> Iterator[Item]:
 
 
 def read_html(data: bytes, path: str, settings: Settings) -> Iterator[Item]:
-    """Main-text extraction with trafilatura; title, date and url come from the page metadata."""
-    import trafilatura
+    """Main-text extraction with trafilatura (see `pipeline.ingest.html`); title, date, url from the metadata."""
+    from pipeline.ingest.html import main_text, no_main_text, page_source
 
     try:
         dec = decode_bytes(data)
     except DecodeError as e:
         yield _error(path, ErrorCode.UNDECODABLE, str(e))
         return
-    doc = trafilatura.bare_extraction(dec.text, with_metadata=True, include_comments=False, favor_precision=True)
-    text = getattr(doc, "text", None) if doc is not None else None
+    text, doc = main_text(dec.text)
     if not text or not text.strip():
-        yield _error(path, ErrorCode.NO_MAIN_TEXT, "trafilatura found no main text in the page")
+        yield no_main_text(path)
         return
     bad = _check_text(text, path, settings)
     if bad:
         yield bad
         return
-    source = Source(
-        path=path,
-        url=getattr(doc, "url", None) or None,
-        publisher=getattr(doc, "sitename", None) or None,
-        published=to_iso_date(getattr(doc, "date", None)),
-        title=getattr(doc, "title", None) or None,
-        repairs=[*dec.repairs, "main text extracted from HTML by trafilatura"],
-    )
-    yield Article(text_doc_id(text), text, source)
+    yield Article(text_doc_id(text), text, page_source(doc, path, dec.repairs))
 
 
-READERS = {"txt": read_txt, "jsonl": read_jsonl, "csv": read_csv, "html": read_html}
+def read_json_feed(data: bytes, path: str, settings: Settings) -> Iterator[Item]:
+    from pipeline.ingest.feeds import read_feed
+
+    yield from read_feed(data, path, settings)
+
+
+READERS = {"txt": read_txt, "jsonl": read_jsonl, "csv": read_csv, "html": read_html, "json": read_json_feed,
+           "newsapi": read_json_feed, "news-please": read_json_feed}
