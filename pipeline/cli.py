@@ -278,17 +278,28 @@ def run(
             raise typer.Exit(2)
     from pipeline.corpus import run_corpus_stages
 
-    for line in run_corpus_stages(records, output, settings=settings):
-        if not quiet:
-            err.print(line)
+    try:
+        for line in run_corpus_stages(records, output, settings=settings):
+            if not quiet:
+                err.print(line)
+    except TradexError as e:
+        sys.stderr.write(f"{e}\n")  # one line, never wrapped
+        raise typer.Exit(2) from e
     raise typer.Exit(status)
 
 
 @app.command()
 def schema(
     which: Annotated[str, typer.Argument(help="record (default), error, or gold")] = "record",
+    tables: Annotated[bool, typer.Option("--tables", help="Print the warehouse data dictionary instead: every "
+                                         "table and column with type, key and meaning (Markdown).")] = False,
 ) -> None:
-    """Print the JSON Schema of the record format (or of the errors file / gold files)."""
+    """Print the JSON Schema of the record format (or of the errors file / gold files), or the data dictionary."""
+    if tables:
+        from pipeline.corpus.dictionary import markdown
+
+        sys.stdout.write(markdown())
+        return
     from models.schema import json_schema
 
     out.print_json(json.dumps(json_schema(which)))

@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_FEED = "TX122"
     PROCESSING_FAILED = "TX200"
     BAD_CONFIG = "TX300"
+    DATABASE_BUSY = "TX310"
 
 
 DESCRIPTIONS: dict[ErrorCode, str] = {
@@ -43,6 +44,7 @@ DESCRIPTIONS: dict[ErrorCode, str] = {
     "articles",
     ErrorCode.PROCESSING_FAILED: "the NLP pipeline raised an error on this article",
     ErrorCode.BAD_CONFIG: "the command line or configuration is invalid",
+    ErrorCode.DATABASE_BUSY: "the DuckDB database is open in another process, or cannot be opened",
 }
 
 

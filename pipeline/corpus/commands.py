@@ -15,7 +15,7 @@ from pipeline.settings import Settings
 
 _err = Console(stderr=True, soft_wrap=True)  # long paths and summary lines stay on one line in logs
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML file with settings (a [tradex] table).")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML file with settings (a \\[tradex] table).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
 InputArg = Annotated[Path, typer.Argument(help="Records JSONL file (from extract or an earlier stage).")]
 
@@ -132,7 +132,13 @@ def register(app: typer.Typer) -> None:
         if entities is not None and not entities.is_file():
             _err.print(f"[red]TX300 no such entity table: {entities}[/red]")
             raise typer.Exit(2)
-        summary = _run("export", quiet, lambda update: export_file(
-            input_path, to, settings=settings, entities_path=ent if ent.is_file() else None))
+        from pipeline.errors import TradexError
+
+        try:
+            summary = _run("export", quiet, lambda update: export_file(
+                input_path, to, settings=settings, entities_path=ent if ent.is_file() else None))
+        except TradexError as e:
+            sys.stderr.write(f"{e}\n")  # one line, never wrapped
+            raise typer.Exit(2) from e
         if not quiet:
             _err.print(f"export: {summary.line()} -> {summary.parquet_dir}, {summary.database}")

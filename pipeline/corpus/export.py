@@ -24,11 +24,18 @@ import pyarrow.parquet as pq
 
 from models.records import ArticleRecord
 from pipeline.corpus import read_records
+from pipeline.corpus.dictionary import comment_statements
 from pipeline.corpus.normalize import EntityRow, entity_table, read_entities
+from pipeline.errors import ErrorCode, TradexError
 from pipeline.settings import Settings
 
 DB_NAME = "tradex.duckdb"
 PARQUET_DIR = "parquet"
+# The storage format the database is written in. DuckDB 2.0's default (format 69) cannot be opened by the
+# DuckDB 1.x CLIs, drivers and BI tools most people have; v1.0.0 is read by DuckDB 1.0 and every later
+# release (tests/corpus/test_export.py opens the file with an older CLI). A database that already exists
+# keeps the version it was created with.
+STORAGE_VERSION = "v1.0.0"
 
 _S, _I, _F, _B = pa.string(), pa.int32(), pa.float64(), pa.bool_()
 
@@ -63,7 +70,7 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE TABLE IF NOT EXISTS mentions (
     doc_id VARCHAR NOT NULL, mention_id VARCHAR NOT NULL, text VARCHAR, start_char INTEGER, end_char INTEGER,
     label VARCHAR, canonical_id VARCHAR, canonical_name VARCHAR, method VARCHAR, rule VARCHAR, score DOUBLE,
-    title VARCHAR, attrs VARCHAR,
+    title VARCHAR, attrs JSON,
     PRIMARY KEY (doc_id, mention_id)
 );
 CREATE TABLE IF NOT EXISTS quotes (
@@ -256,7 +263,7 @@ def export_records(
         "b_entities": pa.table(_entity_rows(rows), schema=ENTITIES),
     }
     db = out_dir / DB_NAME
-    con = duckdb.connect(str(db))
+    con = open_database(db)
     try:
         con.execute(DDL)
         for name, table in batch.items():
@@ -265,6 +272,8 @@ def export_records(
         try:
             _upsert(con)
             con.execute(VIEWS)
+            for statement in comment_statements():
+                con.execute(statement)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -277,6 +286,27 @@ def export_records(
     summary.database, summary.parquet_dir = str(db), str(pq_dir)
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def open_database(db: Path) -> duckdb.DuckDBPyConnection:
+    """A connection whose default catalog is `db`, created in `STORAGE_VERSION`; TradexError (exit 2) when
+    another process holds the file open (DuckDB allows one writer)."""
+    con = duckdb.connect(":memory:")
+    options = "" if db.exists() else f" (STORAGE_VERSION '{STORAGE_VERSION}')"
+    try:
+        con.execute(f"ATTACH {_quoted(str(db))} AS tradex{options}")
+    except duckdb.IOException as e:
+        con.close()
+        if "lock" in str(e).lower():
+            raise TradexError(ErrorCode.DATABASE_BUSY, f"{db} is open in another process (DuckDB allows one "
+                              "writer); close it there and export again") from e
+        raise TradexError(ErrorCode.DATABASE_BUSY, f"{db} cannot be opened: {e}") from e
+    con.execute("USE tradex")
+    return con
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _upsert(con: duckdb.DuckDBPyConnection) -> None:
