@@ -245,6 +245,8 @@ def run(
     backend: BackendOpt = None,
     scheduler: SchedulerOpt = None,
     resume: ResumeOpt = False,
+    append: Annotated[bool, typer.Option("--append", help="Add INPUTS to the articles already in OUTPUT: "
+                                         "deduplicated and normalized against them, tables upserted.")] = False,
     quiet: QuietOpt = False,
     json_log: JsonLogOpt = False,
 ) -> None:
@@ -273,9 +275,21 @@ def run(
     records = output / "records.jsonl"
     status = 0
     if "extract" in settings.stages:
-        status = _do_extract(inputs, records, settings, resume=resume, quiet=quiet, json_log=json_log)
+        target = records
+        if append and records.exists():
+            from pipeline.corpus.append import BATCH_DIR
+
+            target = output / BATCH_DIR / "records.jsonl"
+        status = _do_extract(inputs, target, settings, resume=resume, quiet=quiet, json_log=json_log)
         if status == 2:
             raise typer.Exit(2)
+        if target != records:
+            from pipeline.corpus.append import merge_batch
+            from pipeline.runner import errors_path_for
+
+            merged = merge_batch(records, target, errors_path_for(records), errors_path_for(target))
+            if not quiet:
+                err.print(merged.line())
     from pipeline.corpus import run_corpus_stages
 
     try:

@@ -1,17 +1,17 @@
-"""Export records to warehouse tables: an embedded DuckDB database plus one Parquet file per table.
+"""Export records to warehouse tables: an embedded DuckDB database plus a Parquet dataset per table.
 
 Tables (primary keys): `articles` (doc_id), `mentions` (doc_id, mention_id), `quotes` (doc_id, quote_id),
 `entities` (id); views `quotes_by_speaker`, `entity_comentions`, `chip_quotes`. Exporting the same or an
 overlapping batch again upserts by key (`INSERT OR REPLACE`, `ON CONFLICT DO UPDATE`), so no row is ever
 doubled; mentions and quotes an article no longer has are removed with it. Entity counts and quote outlet
-counts are recomputed from the whole database after each batch, and the Parquet files are rewritten
-from the DuckDB tables so both always agree.
+counts are recomputed from the whole database after each batch, and the Parquet datasets
+(`pipeline/corpus/parquet.py`: partitioned by published month, only changed partitions rewritten) are
+brought in line with the DuckDB tables so both always agree.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,12 +20,12 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from models.records import ArticleRecord
 from pipeline.corpus import read_records
 from pipeline.corpus.dictionary import comment_statements
 from pipeline.corpus.normalize import EntityRow, entity_table, read_entities
+from pipeline.corpus.parquet import write_tables
 from pipeline.errors import ErrorCode, TradexError
 from pipeline.settings import Settings
 
@@ -150,6 +150,7 @@ class ExportSummary:
     entities: int = 0
     doubled_in_batch: int = 0  # records whose doc_id repeats in the batch (the last one is kept)
     totals: dict[str, int] | None = None  # rows per table in the database after the batch
+    partitions_written: dict[str, int] | None = None  # Parquet partition files rewritten per table
     database: str = ""
     parquet_dir: str = ""
     seconds: float = 0.0
@@ -209,19 +210,6 @@ def _entity_rows(rows: list[EntityRow]) -> dict[str, list[Any]]:
     return out
 
 
-def _write_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
-    """Rewrite one Parquet file from its DuckDB table (sorted by key), atomically."""
-    data = con.sql(f"SELECT * FROM {table} ORDER BY {_KEYS[table]}").to_arrow_table()
-    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    try:
-        pq.write_table(data, tmp)
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def _columns(schema: pa.Schema, dates: tuple[str, ...] = ()) -> tuple[str, str]:
     names = [f.name for f in schema]
     select = [f"TRY_CAST({n} AS DATE) AS {n}" if n in dates else n for n in names]
@@ -279,8 +267,7 @@ def export_records(
             con.execute("ROLLBACK")
             raise
         summary.totals = {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in _KEYS}
-        for t in _KEYS:
-            _write_parquet(con, t, pq_dir / f"{t}.parquet")
+        summary.partitions_written = write_tables(con, pq_dir, _KEYS)
     finally:
         con.close()
     summary.database, summary.parquet_dir = str(db), str(pq_dir)

@@ -34,9 +34,11 @@ def test_all_stages(records_file: Path) -> None:
     out = records_file.parent
     lines = list(run_corpus_stages(records_file, out, settings=Settings()))
     assert [line.split(":")[0] for line in lines] == ["normalize", "dedupe", "export"]
-    for name in ("normalized.jsonl", "entities.jsonl", "deduped.jsonl", "tradex.duckdb", "parquet/articles.parquet",
-                 "parquet/mentions.parquet", "parquet/quotes.parquet", "parquet/entities.parquet"):
+    for name in ("normalized.jsonl", "entities.jsonl", "deduped.jsonl", "tradex.duckdb",
+                 "parquet/entities/data.parquet", "parquet/_manifest.json"):
         assert (out / name).is_file(), name
+    for table in ("articles", "mentions", "quotes"):  # hive partitions by published month
+        assert list((out / "parquet" / table).glob("published_month=*/data.parquet")), table
     deduped = list(read_records(out / "deduped.jsonl"))
     assert [r.duplicate_of for r in deduped] == ["b", None, None]  # b is earlier
     assert deduped[0].entities[0].canonical_id == "company:~caldera-metals"
