@@ -91,6 +91,12 @@ TABLES: tuple[TableDoc, ...] = (
         C("last_seen", "DATE", "latest publication date of an article that mentions it"),
         C("discovered", "BOOLEAN", "true when no rule pack knows the entity"),
     )),
+    TableDoc("id_map", "discovered ids that an entity now has another id for (a pack entry added since): "
+             "translate stored ids with it", (
+        C("old_id", "VARCHAR", "the retired id, e.g. company:~harbor-ridge", "PK"),
+        C("new_id", "VARCHAR", "the id the entity has now", "FK entities"),
+        C("label", "VARCHAR", "entity label"),
+    )),
 )
 VIEWS: dict[str, str] = {
     "quotes_by_speaker": "quotes, distinct quotes, articles and first/last date per speaker",

@@ -84,6 +84,9 @@ CREATE TABLE IF NOT EXISTS entities (
     id VARCHAR PRIMARY KEY, name VARCHAR, label VARCHAR, aliases VARCHAR[], mentions INTEGER, articles INTEGER,
     first_seen DATE, last_seen DATE, discovered BOOLEAN
 );
+CREATE TABLE IF NOT EXISTS id_map (
+    old_id VARCHAR PRIMARY KEY, new_id VARCHAR NOT NULL, label VARCHAR
+);
 """
 
 VIEWS = """
@@ -139,7 +142,8 @@ GROUP BY ALL
 ORDER BY a.published, q.doc_id, q.quote_id;
 """
 
-_KEYS = {"articles": "doc_id", "mentions": "doc_id, mention_id", "quotes": "doc_id, quote_id", "entities": "id"}
+_KEYS = {"articles": "doc_id", "mentions": "doc_id, mention_id", "quotes": "doc_id, quote_id", "entities": "id",
+         "id_map": "old_id"}
 
 
 @dataclass
@@ -296,11 +300,32 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _map_replaced_ids(con: duckdb.DuckDBPyConnection) -> None:
+    """Record in `id_map` every discovered id (`company:~harbor-ridge`) whose mentions the batch gives another
+    id (a pack entry added since, or a re-clustering), so one entity never keeps two ids. Mentions are
+    matched by article and span, not by mention id, which may differ between runs. Chains a -> b -> c are
+    followed so every old id points at the id in use."""
+    con.execute("""
+        INSERT OR REPLACE INTO id_map
+        SELECT m.canonical_id AS old_id, mode(b.canonical_id) AS new_id, min(m.label) AS label
+        FROM mentions m
+        JOIN b_mentions b ON b.doc_id = m.doc_id AND b.start_char = m.start_char AND b.end_char = m.end_char
+                         AND b.label = m.label
+        WHERE m.canonical_id LIKE '%:~%' AND b.canonical_id IS NOT NULL AND b.canonical_id <> m.canonical_id
+        GROUP BY m.canonical_id""")
+    con.execute("DELETE FROM id_map WHERE old_id IN (SELECT canonical_id FROM b_mentions)")  # back in use
+    for _ in range(8):  # chains are short; each pass shortens every chain by one step
+        con.execute("""
+            UPDATE id_map SET new_id = nxt.new_id FROM id_map nxt
+            WHERE id_map.new_id = nxt.old_id AND nxt.new_id <> id_map.old_id""")
+
+
 def _upsert(con: duckdb.DuckDBPyConnection) -> None:
     a_cols, a_sel = _columns(ARTICLES, ("published",))
     m_cols, m_sel = _columns(MENTIONS)
     q_cols, q_sel = _columns(QUOTES)
     e_cols, e_sel = _columns(ENTITIES, ("first_seen", "last_seen"))
+    _map_replaced_ids(con)
     # mentions/quotes an updated article no longer has would otherwise linger under their old keys
     con.execute("""
         DELETE FROM mentions WHERE doc_id IN (SELECT doc_id FROM b_articles)
@@ -327,6 +352,10 @@ def _upsert(con: duckdb.DuckDBPyConnection) -> None:
               LEFT JOIN articles a ON a.doc_id = m.doc_id
               GROUP BY e.id) s
         WHERE entities.id = s.id""")
+    # an id that id_map retired and no mention carries any more is gone from the entity table
+    con.execute("""
+        DELETE FROM entities WHERE id IN (SELECT old_id FROM id_map)
+          AND id NOT IN (SELECT canonical_id FROM mentions WHERE canonical_id IS NOT NULL)""")
     # outlets: distinct publishers of the articles that carry the quote (its cluster, or its own article)
     con.execute("""
         UPDATE quotes SET outlets = s.outlets

@@ -76,7 +76,7 @@ def test_tables_keys_and_parquet(tmp_path: Path, batch: list[ArticleRecord]) -> 
         "SELECT table_name, constraint_column_names FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
     ).fetchall()}
     assert pks == {("articles", ("doc_id",)), ("mentions", ("doc_id", "mention_id")),
-                   ("quotes", ("doc_id", "quote_id")), ("entities", ("id",))}
+                   ("quotes", ("doc_id", "quote_id")), ("entities", ("id",)), ("id_map", ("old_id",))}
     assert {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()} == {
         "quotes_by_speaker", "entity_comentions", "chip_quotes"}
     for t in TABLES:
@@ -138,7 +138,7 @@ def test_reexport_upserts_without_duplicates(tmp_path: Path, batch: list[Article
     after = {t: _count(con, f"SELECT count(*) FROM {t}") for t in TABLES}
     assert after == {"articles": before["articles"] + 1, "mentions": before["mentions"] - 1 + 1,
                      "quotes": before["quotes"] - 1, "entities": before["entities"]}
-    assert s.totals == after
+    assert s.totals == after | {"id_map": 0}
     for t, key in (("articles", "doc_id"), ("mentions", "doc_id, mention_id"), ("quotes", "doc_id, quote_id"),
                    ("entities", "id")):
         assert _count(con, f"SELECT count(*) - count(DISTINCT ({key})) FROM {t}") == 0
@@ -182,3 +182,22 @@ def test_repeated_doc_id_in_one_batch_keeps_the_last(tmp_path: Path, make_record
     assert s.doubled_in_batch == 1 and s.articles == 2
     con = duckdb.connect(str(tmp_path / DB_NAME), read_only=True)
     assert _count(con, "SELECT text FROM articles WHERE doc_id = 'x'") == "Second text."
+
+
+def test_a_discovered_id_a_pack_entry_now_covers_is_mapped_and_leaves_the_entity_table(tmp_path: Path,
+                                                                                     make_record: Make) -> None:
+    text = "Harbor Ridge Capital said it would buy the mine. Harbor Ridge Capital declined to comment."
+    old = make_record("d", text, entities=[
+        {"text": "Harbor Ridge Capital", "label": "COMPANY", "canonical_id": "company:~harbor-ridge-capital"},
+        {"text": "Harbor Ridge Capital", "label": "COMPANY", "canonical_id": "company:~harbor-ridge-capital"}])
+    export_records([old], out_dir=tmp_path)
+    # a pack entry added since: the same spans now carry the pack id (their mention ids may differ)
+    new = make_record("d", text, entities=[
+        {"text": "Harbor Ridge Capital", "label": "COMPANY", "canonical_id": "company:harbor-ridge"},
+        {"text": "Harbor Ridge Capital", "label": "COMPANY", "canonical_id": "company:harbor-ridge"}])
+    export_records([new], out_dir=tmp_path)
+    con = duckdb.connect(str(tmp_path / DB_NAME), read_only=True)
+    assert con.execute("SELECT old_id, new_id, label FROM id_map").fetchall() == [
+        ("company:~harbor-ridge-capital", "company:harbor-ridge", "COMPANY")]
+    assert [r[0] for r in con.execute("SELECT id FROM entities ORDER BY id").fetchall()] == ["company:harbor-ridge"]
+    assert _count(con, "SELECT count(DISTINCT canonical_id) FROM mentions") == 1
