@@ -10,6 +10,7 @@ counting `[id]` elements counts spans. All text is escaped here; nothing else wr
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from html import escape
 
@@ -48,7 +49,7 @@ def render_marked(text: str, marks: list[Mark]) -> str:
     stack: list[Mark] = []
     opened: set[int] = set()
     out: list[str] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         active = [m for m in active if m.end > a] + starts.get(a, [])
         want = sorted(active, key=lambda m: order[id(m)])
         keep = 0

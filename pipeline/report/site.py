@@ -201,19 +201,19 @@ class ReportBuilder:
             sp = q.get("speaker")
             if not sp:
                 continue
-            key = speaker_key(sp)
-            if key is None:
+            skey = speaker_key(sp)
+            if skey is None:
                 continue
-            spk = self.speakers.get(key)
+            spk = self.speakers.get(skey)
             if spk is None:
-                spk = self.speakers[key] = _Speaker(speaker_name(sp), str(sp.get("label") or "?"), sp.get("title"),
+                spk = self.speakers[skey] = _Speaker(speaker_name(sp), str(sp.get("label") or "?"), sp.get("title"),
                                                     sp.get("canonical_id"))
             spk.title = spk.title or sp.get("title")
             spk.quotes.append((idx, str(q.get("id")), str(q.get("kind")), _short(str(q.get("text") or ""))))
-            if key not in quoted:
+            if skey not in quoted:
                 spk.articles.append(idx)
-                spk.comentions.update(k for k in keys if k != key)
-                quoted.add(key)
+                spk.comentions.update(k for k in keys if k != skey)
+                quoted.add(skey)
         for m in measures:
             mtype = str(m.get("type"))
             s.measures[mtype] += 1
@@ -248,7 +248,7 @@ class ReportBuilder:
     # ------------------------------------------------------------------------------------ final pages
     def finish(self, errors: list[dict[str, Any]]) -> None:
         site, s = self.site, self.summary
-        spk_rows = []
+        spk_rows: list[list[Any]] = []
         for key, spk in self.speakers.items():
             href = f"speakers/{slug(key)}.html"
             spk_rows.append([[spk.name, href], spk.label, spk.title or "", len(spk.quotes), len(spk.articles)])
@@ -256,13 +256,12 @@ class ReportBuilder:
                       entity_href=self._entity_href, entities=self.entities,
                       comentions=spk.comentions.most_common(25),
                       has_entity=key in self.entities)
-        ent_rows = []
+        ent_rows: list[list[Any]] = []
         for key, ent in self.entities.items():
             href = f"entities/{slug(key)}.html"
             ent_rows.append([[ent.name, href], ent.canonical_id or "", ent.label, ent.mentions, len(ent.articles)])
-            spk = self.speakers.get(key)
             site.page(href, "entity.html.j2", key=key, ent=ent, metas=self.metas, max_list=MAX_LIST,
-                      entity_href=self._entity_href, entities=self.entities, spk=spk,
+                      entity_href=self._entity_href, entities=self.entities, spk=self.speakers.get(key),
                       comentions=ent.comentions.most_common(25))
         shown = [{**e, "description": _describe(e.get("error_code"))} for e in errors]
         site.page("errors.html", "errors.html.j2", errors=shown, problems=[p.as_dict() for p in self.problems],
@@ -351,11 +350,9 @@ def build_report(input_path: Path, out_dir: Path, *, errors: Path | None = None)
                     builder.metas.append(_meta(rec))
                     yield rec
 
-        idx = 0
-        for rec, nxt in _lookahead(good()):
+        for idx, (rec, nxt) in enumerate(_lookahead(good())):
             prev = builder.metas[idx - 1] if idx else None
             builder.add(idx, rec, prev, builder.metas[idx + 1] if nxt is not None else None)
-            idx += 1
         error_rows = read_errors(errors_file)
         summary.errors = len(error_rows)
         summary.problems = len(builder.problems)

@@ -34,7 +34,7 @@
   // ---------------------------------------------------------------- tables
   var data = window.TRADEX_TABLES;
   if (!data) return;
-  var PAGE = 50;
+  var PAGE = 25;
 
   function cellText(v) {
     if (Array.isArray(v)) return v[0] == null ? "" : String(v[0]);
