@@ -12,7 +12,7 @@ SHARED ?= ../shared
 .PHONY: install run test lint bench bench-dedupe eval golden clean help
 
 help:
-	@echo "make run    - install, then process the bundled corpus into $(OUT)/ (JSONL, Parquet, DuckDB)"
+	@echo "make run    - install, then process the bundled corpus into $(OUT)/ (JSONL, Parquet, DuckDB, report/)"
 	@echo "make test   - install, then run the test suite"
 	@echo "make lint   - ruff + mypy"
 	@echo "make eval   - accuracy on the gold corpus and PolNeAR dev"
@@ -31,6 +31,7 @@ $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 
 run: install
 	$(VENV)/bin/tradex run $(CORPUS) -o $(OUT)
+	$(VENV)/bin/tradex report $(OUT) -o $(OUT)/report
 
 test: install
 	$(PY) -m pytest -q -n 2 --dist loadfile

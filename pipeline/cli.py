@@ -446,9 +446,11 @@ def _register_stage_commands() -> None:
     """Corpus-stage and eval commands live beside their code; they add themselves to `app`."""
     from pipeline.corpus.commands import register as register_corpus
     from pipeline.eval.commands import register as register_eval
+    from pipeline.report.commands import register as register_report
 
     register_corpus(app)
     register_eval(app)
+    register_report(app)
 
 
 _register_stage_commands()

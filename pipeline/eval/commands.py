@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -164,18 +164,27 @@ def register(app: typer.Typer) -> None:
         ids: Annotated[list[str] | None, typer.Option("--id", help="Only this doc id (repeatable).")] = None,
         model: ModelOpt = None,
         force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
+        fmt: Annotated[str, typer.Option("--format", help="gold (a draft gold JSONL) or label-studio (tasks JSON "
+                                         "with pre-annotations, and OUTPUT's .label_config.xml beside it; inputs "
+                                         "may also be records, a run folder or gold files).")] = "gold",
     ) -> None:
-        """Pre-fill a gold file from the pipeline's predictions, for correction by hand."""
+        """Pre-fill a gold file from the pipeline's predictions, for correction by hand (or Label Studio tasks)."""
         from pipeline.eval.annotate import draft_gold, write_gold
         from pipeline.settings import Settings
 
         if split not in ("dev", "test"):
             err.print(f"[red]--split must be dev or test, not {split!r}[/red]")
             raise typer.Exit(2)
+        if fmt not in ("gold", "label-studio"):
+            err.print(f"[red]TX300 --format must be gold or label-studio, not {fmt!r}[/red]")
+            raise typer.Exit(2)
         if output.exists() and not force:
             err.print(f"[red]{output} exists; it may hold corrected gold. Use --force to overwrite it.[/red]")
             raise typer.Exit(2)
         settings = Settings.load(model=model)
+        if fmt == "label-studio":
+            _label_studio_tasks(inputs, output, split=split, shared=shared or _shared_default(), settings=settings,
+                                ids=set(ids) if ids else None)
         try:
             draft = draft_gold(inputs, shared=shared or _shared_default(), split=split, settings=settings,
                                ids=set(ids) if ids else None)
@@ -189,3 +198,66 @@ def register(app: typer.Typer) -> None:
         err.print(f"{len(draft.articles)} draft articles ({standoff} stand-off) -> {output}"
                   + (f"; {len(draft.errors)} inputs failed" if draft.errors else ""))
         raise typer.Exit(1 if draft.errors else 0)
+
+    gold_app = typer.Typer(help="Gold files: import corrected annotations.", no_args_is_help=True)
+    app.add_typer(gold_app, name="gold")
+
+    @gold_app.command("import")
+    def gold_import(
+        export: Annotated[Path, typer.Argument(help="Label Studio JSON export (Export -> JSON).")],
+        output: Annotated[Path, typer.Option("--output", "-o", help="Gold JSONL to write.")],
+        split: Annotated[str, typer.Option("--split", help="Split of tasks that do not name one.")] = "dev",
+        force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
+    ) -> None:
+        """Turn a Label Studio export into gold (stand-off for texts from the shared folder), validated.
+
+        Exit status: 0 written, 2 usage error or an export that is not valid gold (nothing written).
+        """
+        from pipeline.eval.labelstudio import ExportError, gold_line, read_export
+        from pipeline.files import atomic_write_lines
+
+        if split not in ("dev", "test"):
+            err.print(f"[red]--split must be dev or test, not {split!r}[/red]")
+            raise typer.Exit(2)
+        if not export.is_file():
+            err.print(f"[red]TX300 no such export file: {export}[/red]", highlight=False)
+            raise typer.Exit(2)
+        if output.exists() and not force:
+            err.print(f"[red]{output} exists; it may hold gold. Use --force to overwrite it.[/red]")
+            raise typer.Exit(2)
+        try:
+            imported = read_export(export, split=split)
+        except ExportError as e:
+            for p in e.problems:
+                err.print(f"[red]{p}[/red]", highlight=False)
+            err.print(f"[red]{len(e.problems)} task problem(s): nothing written[/red]")
+            raise typer.Exit(2) from e
+        for note in imported.skipped:
+            err.print(f"[yellow]skipped {note}[/yellow]", highlight=False)
+        atomic_write_lines(output, (gold_line(a) for a in imported.articles))
+        standoff = sum(1 for a in imported.articles if a.text_ref is not None)
+        err.print(f"{len(imported.articles)} gold articles ({standoff} stand-off) -> {output}"
+                  + (f"; {len(imported.skipped)} tasks without a submitted annotation skipped"
+                     if imported.skipped else ""), highlight=False)
+
+
+def _label_studio_tasks(inputs: list[str], output: Path, *, split: str, shared: Path, settings: Any,
+                        ids: set[str] | None) -> None:
+    from pipeline.eval.gold import GoldError
+    from pipeline.eval.labelstudio import tasks_from_inputs, write_tasks
+
+    try:
+        made = tasks_from_inputs(inputs, shared=shared, split=split, settings=settings, ids=ids)
+    except GoldError as e:
+        for p in e.problems:
+            err.print(f"[red]{p}[/red]", highlight=False)
+        raise typer.Exit(2) from e
+    except (ValueError, FileNotFoundError) as e:
+        err.print(f"[red]{e}[/red]", highlight=False)
+        raise typer.Exit(2) from e
+    for bad in made.errors:
+        err.print(f"[yellow]{bad.source}: {bad.error_code} {bad.message}[/yellow]", highlight=False)
+    config = write_tasks(output, made.tasks)
+    err.print(f"{len(made.tasks)} Label Studio tasks -> {output} (labelling config {config})"
+              + (f"; {len(made.errors)} inputs failed" if made.errors else ""), highlight=False)
+    raise typer.Exit(1 if made.errors else 0)
