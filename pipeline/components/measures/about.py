@@ -24,6 +24,10 @@ def quote_about(view: DocView, drafts: list[Draft], rules: MeasureRules) -> list
                     continue
                 # the latest mention of a fitting label before the nominal ("the company" -> Nvidia)
                 ref = next((m for m in reversed(view.mentions_before(nm.start())) if m.label in labels), None)
+                if ref is None:
+                    # '"These chips are no threat," Huang said of the H20': the rest of the sentence
+                    _, s1 = view.sentence_of(q.end) if view.sentences else (q.end, q.end)
+                    ref = next((m for m in view.mentions_in(q.end, max(s1, q.end)) if m.label in labels), None)
                 if ref is not None:
                     ents.add(ref.index)
         if q.speaker_index is not None:

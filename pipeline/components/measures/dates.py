@@ -66,7 +66,8 @@ def find_dates(
         value = _resolve(m, pub, _future(before, m))
         if value is None:
             continue
-        lead = text[max(start, m.start() - 80) : m.start()]
+        # "from January" holds its own cue
+        lead = text[max(start, m.start() - 80) : m.start()] + " " + m.group(0).split()[0]
         eff = bool(effective_re and any(True for _ in effective_re.finditer(lead[-70:])))
         speech = bool(set(before[-3:]) & _SPEECH)
         out.append(DateRef(m.start(), m.end(), value, eff and not speech, speech))

@@ -150,5 +150,5 @@ def merge(cands: list[Candidate], text: str) -> list[Draft]:
             if not of_type:
                 continue
         before = [d for d in of_type if d.first.trigger.start <= c.trigger.start]
-        (before[-1] if before else of_type[0]).add(c)
+        (before[-1] if before else of_type[0]).cite(c)
     return drafts

@@ -24,7 +24,8 @@ _USD = re.compile(
     re.IGNORECASE,
 )
 _OTHER = re.compile(
-    r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*(yuan|euros?|yen|won|ringgit|rupees|pounds|dlrs\s+per\s+\w+|per\s+tonne)\b",
+    r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*(trillion|billion|million|bln|mln|bn)?\s*"
+    r"(yuan|euros?|yen|won|ringgit|rupees|pounds|dlrs\s+per\s+\w+|per\s+tonne)\b",
     re.IGNORECASE,
 )
 _SCALE = {"trillion": 1e12, "billion": 1e9, "bln": 1e9, "bn": 1e9, "million": 1e6, "mln": 1e6, "m": 1e6}
@@ -61,14 +62,16 @@ def item_window(trig: Trigger) -> tuple[int, int]:
 def find_items(view: DocView, trig: Trigger, rules: MeasureRules, start: int, end: int) -> list[ItemRef]:
     """CHIP and MATERIAL mentions and product phrases in `[start, end)`, in text order, without repeats."""
     found = [ItemRef(m.start, m.end, m) for m in view.mentions_in(start, end) if m.label in ("CHIP", "MATERIAL")]
-    taken = [(m.start, m.end) for m in view.mentions_in(start, end)]
+    inside = view.mentions_in(start, end)
+    taken = [(m.start, m.end) for m in inside]
+    named = [m.end for m in view.mentions_in(max(start - 40, 0), end) if m.label in ("CHIP", "MATERIAL")]
     if rules.product_re is not None:
         for p in rules.product_re.finditer(view.text, start, end):
             s, e = p.start(), p.end()
             if trig.start <= s < trig.end or any(ms < e and s < me for ms, me in taken):
                 continue
             # "H20 chips", "MI308 artificial intelligence chip": the noun of a named chip, not another item
-            if any(0 <= s - me <= 1 for ms, me in taken):
+            if any(0 <= s - me <= 1 for me in named):
                 continue
             found.append(ItemRef(s, e, None))
             taken.append((s, e))
@@ -90,8 +93,9 @@ def find_rate(view: DocView, trig: Trigger) -> RateRef | None:
     if trig.entry.type not in RATE_TYPES:
         return None
     words = trig.sentence.words
-    lo = words[max(trig.first_word - RATE_WORDS, 0)][0]
-    hi = words[min(trig.last_word + RATE_WORDS, len(words)) - 1][1]
+    # a sign may sit just outside the words: "$400 million", "to 10%"
+    lo = max(words[max(trig.first_word - RATE_WORDS, 0)][0] - 4, trig.sentence.start)
+    hi = min(words[min(trig.last_word + RATE_WORDS, len(words)) - 1][1] + 12, trig.sentence.end)
     best: tuple[int, RateRef] | None = None
     for rx, unit in ((_PERCENT, "percent"), (_USD, "usd"), (_OTHER, "other")):
         for m in rx.finditer(view.text, lo, hi):
@@ -111,7 +115,7 @@ def _value(m: re.Match[str], unit: str) -> float | None:
         value = float(num.replace(",", ""))
     except ValueError:
         return None
-    if unit == "usd":
+    if unit in ("usd", "other"):
         scale = next((g.lower() for g in groups if g and g.lower() in _SCALE), None)
         if scale:
             value *= _SCALE[scale]

@@ -12,7 +12,9 @@ from pipeline.components.measures.triggers import Trigger
 # how far after a trigger a target may sit ("restrictions on AI chip exports to countries like Thailand")
 TARGET_WORDS = 16
 # words that end the clause a trigger's targets and items sit in
-CLAUSE_ENDS = frozenset({"said", "says", "while", "but", "although", "because", "after", "which", "who", "adding"})
+CLAUSE_ENDS = frozenset(
+    {"said", "says", "while", "but", "although", "because", "after", "which", "who", "adding", "if", "unless", "when"}
+)
 # how far back an actor is carried from an earlier sentence when the trigger's own names none
 CARRY_CHARS = 300
 PARTY_TYPES = frozenset({"agreement", "negotiation"})
@@ -144,7 +146,7 @@ def _targets(
     for m in after:
         if m.label not in ("COUNTRY", "COMPANY") or _origin(view, m, rules):
             continue
-        prev = _prev_words(view, m, 3)
+        prev = _prev_words(view, m, 2)
         if m.attrs.get("form") == "demonym" or set(prev) & rules.target_preps:
             add(m)
     if trig.entry.type in FIRM_TARGET_TYPES and actor is not None:

@@ -10,7 +10,7 @@ from pipeline.components.measures.triggers import Trigger
 # how many words before a trigger its status cues are looked for in ("said it would impose new tariffs")
 BEFORE = 7
 # and after it, for the cues a passive or a clause puts there ("tariffs were lifted", "controls took effect")
-AFTER = 4
+AFTER = 7
 AFTER_STATUSES = ("revoked", "suspended", "in_force")
 # adjectives that make a bare trigger a report of an action ("new export restrictions")
 NEW_WORDS = frozenset({"new", "additional", "fresh", "further", "retaliatory", "reciprocal", "sweeping", "higher"})
@@ -70,6 +70,9 @@ def find_direction(trig: Trigger, status: str, rules: MeasureRules) -> str | Non
     what the status implies, else the trigger's own."""
     if trig.entry.type == "negotiation":
         return None
+    if trig.entry.type == "licence_decision" and status in ("revoked", "suspended"):
+        # a licence revoked is a barrier raised, though "revoked" lowers one anywhere else
+        return "restrictive"
     words = trig.sentence.words
     for k in range(trig.last_word - 1, max(trig.first_word - BEFORE, 0) - 1, -1):
         w = words[k][2]
@@ -78,6 +81,5 @@ def find_direction(trig: Trigger, status: str, rules: MeasureRules) -> str | Non
         if w in rules.restrictive:
             return "restrictive"
     if status in ("revoked", "suspended"):
-        # a licence revoked is a barrier raised; any other measure lifted is one lowered
-        return "restrictive" if trig.entry.type == "licence_decision" else "liberalising"
+        return "liberalising"
     return trig.entry.direction
