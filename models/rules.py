@@ -223,3 +223,104 @@ class PatternLexicon(BaseModel):
     generic_org_words: list[str] = Field(
         default_factory=list, description="single words the statistical NER mistakes for organisations (Commerce)"
     )
+
+
+# ---------------------------------------------------------------------------------------------- measures
+MeasureTypeName = Literal[
+    "import_tariff",
+    "trade_defence",
+    "export_control",
+    "export_ban",
+    "import_restriction",
+    "entity_listing",
+    "sanction",
+    "licence_decision",
+    "investigation",
+    "investment_measure",
+    "subsidy",
+    "procurement_restriction",
+    "agreement",
+    "negotiation",
+]
+StatusName = Literal["in_force", "announced", "proposed", "threatened", "suspended", "revoked"]
+DirectionName = Literal["restrictive", "liberalising"]
+
+
+def _lower_phrases(values: list[str], what: str) -> list[str]:
+    for v in values:
+        if not v or v != v.strip() or v != v.lower() or "  " in v:
+            raise ValueError(f"{what} {v!r} must be lower-case words separated by single spaces")
+    if len(set(values)) != len(values):
+        raise ValueError(f"{what}s repeat")
+    return values
+
+
+class MeasureTriggerEntry(BaseModel):
+    """Words that name a trade measure (`pipeline/rules/lexicon/measures.jsonl`), with the type they give.
+
+    A trigger with `near` counts only when one of those words is within `window` words of it (`ban` is an
+    export ban near `exports`, an import restriction near `imports`); entries are tried in file order, so
+    the ones with `near` come before the bare form they refine."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")
+    forms: list[str] = Field(min_length=1, description="lower-case phrases, matched as whole words in any case")
+    type: MeasureTypeName
+    direction: DirectionName | None = Field(None, description="the direction the trigger gives on its own")
+    near: list[str] = Field(default_factory=list, description="lower-case words one of which must be close by")
+    window: int = Field(6, ge=1, le=30, description="how many words either side `near` is looked for in")
+    anaphoric: bool = Field(
+        False, description="a definite use ('the ban') refers back to a measure the article reported before"
+    )
+    score: float = Field(0.8, ge=0.0, le=1.0)
+    enabled: bool = True
+
+    @field_validator("forms")
+    @classmethod
+    def _forms(cls, v: list[str]) -> list[str]:
+        return _lower_phrases(v, "form")
+
+    @field_validator("near")
+    @classmethod
+    def _near(cls, v: list[str]) -> list[str]:
+        return _lower_phrases(v, "near word")
+
+
+class MeasureLexicon(BaseModel):
+    """Word lists the measure stage reads besides its triggers (`pipeline/rules/lexicon/measure_words.json`).
+
+    A user file with the same name extends each list (and `status` table) rather than replacing it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: dict[StatusName, list[str]] = Field(
+        description="words or phrases before or right after a trigger that set its status (`will impose` -> "
+        "announced, `is considering` -> proposed, `lifted` -> revoked)"
+    )
+    status_order: list[StatusName] = Field(
+        description="which status wins when a clause holds cues of several (first wins)"
+    )
+    default_status: StatusName = Field("announced", description="the status of a trigger with a cue but none of these")
+    conditional: list[str] = Field(description="words that make a future cue a threat: if, unless")
+    liberalising: list[str] = Field(description="words that turn a measure into a lowering of a barrier: cut, eased")
+    restrictive: list[str] = Field(description="words that make a measure raise a barrier: raise, tighten, new")
+    effective_cues: list[str] = Field(
+        description="words before a date that make it the effective date: from, effective"
+    )
+    target_preps: list[str] = Field(description="words before a country or firm that make it a target: on, to, against")
+    origin_suffixes: list[str] = Field(description="'-made', '-manufactured': a country before these is no target")
+    products: list[str] = Field(description="product and sector phrases a measure can cover ('electric vehicles')")
+    nominals: dict[str, list[str]] = Field(
+        default_factory=dict, description="'chips' -> [CHIP]: nouns in quotes that refer back to a mention of a label"
+    )
+
+    @model_validator(mode="after")
+    def _lists_lower(self) -> MeasureLexicon:
+        for name in ("conditional", "liberalising", "restrictive", "effective_cues", "target_preps", "products"):
+            _lower_phrases(getattr(self, name), name.rstrip("s"))
+        for status, words in self.status.items():
+            _lower_phrases(words, f"status {status} word")
+        if len(set(self.status_order)) != len(self.status_order) or set(self.status_order) != set(self.status):
+            raise ValueError("status_order must name every status of the status table once")
+        return self

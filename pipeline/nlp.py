@@ -15,6 +15,7 @@ from spacy.util import compile_infix_regex
 
 import pipeline.components  # noqa: F401  (registers the trade_* factories)
 from pipeline.components.entities import RULER_EXACT, RULER_LOWER, RULES_KEY, cached_packs, pack_patterns
+from pipeline.components.measures.adapter import PUBLISHED_KEY
 from pipeline.components.mentions import TEXT_KEY
 from pipeline.errors import ErrorCode, TradexError
 from pipeline.settings import Settings
@@ -154,16 +155,21 @@ def build_nlp(settings: Settings) -> Language:
             "parse": settings.quotes.parse,
         },
     )
+    if settings.measures:
+        nlp.add_pipe("trade_measures", config={"rules_dirs": [str(p) for p in settings.rules_dirs]})
     return nlp
 
 
-def make_docs(nlp: Language, texts: list[str]) -> list[Doc]:
+def make_docs(nlp: Language, texts: list[str], published: list[str | None] | None = None) -> list[Doc]:
     """Tokenized docs for `nlp.pipe`, each carrying its text for the stages (spaCy rebuilds `doc.text`
-    from every token on each read, and the stages and the record builder all need it)."""
+    from every token on each read, and the stages and the record builder all need it) and its publication
+    date (the measure stage resolves "on Monday" against it)."""
     docs = []
-    for text in texts:
+    for k, text in enumerate(texts):
         doc = nlp.make_doc(text)
         doc.user_data[TEXT_KEY] = text
+        if published is not None and published[k]:
+            doc.user_data[PUBLISHED_KEY] = published[k]
         docs.append(doc)
     return docs
 

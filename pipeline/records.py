@@ -19,6 +19,7 @@ from models.records import (
 )
 from pipeline.components.mentions import TEXT_KEY, Mention
 from pipeline.ingest import Article
+from pipeline.measure_records import record_measures
 
 
 def mention_entities(doc: Doc, mentions: list[Mention], text: str) -> list[Entity]:
@@ -62,20 +63,22 @@ def doc_to_record(doc: Doc, article: Article, info: PipelineInfo) -> ArticleReco
     # the stages cached the text (spaCy rebuilds doc.text from every token on each read)
     text = doc.user_data.pop(TEXT_KEY, None) or doc.text
     entities = mention_entities(doc, mentions, text)
+    measures, about = record_measures(doc, text)
     quotes: list[Quote] = []
     for k, q in enumerate(sorted(doc._.trade_quotes or [], key=lambda q: (q["start"], q["end"])), 1):
-        quotes.append(_quote(text, q, k))
+        quotes.append(_quote(text, q, k, about.get((q["start"], q["end"]), [])))
     return ArticleRecord(
         doc_id=article.doc_id,
         source=article.source,
         text=text,
         entities=entities,
         quotes=quotes,
+        measures=measures,
         pipeline=info,
     )
 
 
-def _quote(text: str, q: dict[str, Any], k: int) -> Quote:
+def _quote(text: str, q: dict[str, Any], k: int, about: list[str]) -> Quote:
     cue = _span(text, *q["cue"]) if q.get("cue") else None
     speaker = None
     sp = q.get("speaker")
@@ -100,5 +103,6 @@ def _quote(text: str, q: dict[str, Any], k: int) -> Quote:
         speaker=speaker,
         channel=q.get("channel"),
         via=q.get("via"),
+        about=about,
         provenance=QuoteProvenance(method=q["rule"], score=q["score"]),
     )

@@ -122,14 +122,15 @@ class Processor:
 
     def _docs(self, nlp: Language, articles: list[Article]) -> list[Any]:
         texts = [a.text for a in articles]
+        published = [a.source.published for a in articles]
         try:
-            return list(nlp.pipe(make_docs(nlp, texts), batch_size=self.settings.batch_size))
+            return list(nlp.pipe(make_docs(nlp, texts, published), batch_size=self.settings.batch_size))
         except Exception:
             # one bad article must not cost the batch: redo it one by one and keep the failures
             docs: list[Any] = []
-            for t in texts:
+            for t, p in zip(texts, published, strict=True):
                 try:
-                    docs.append(nlp(t))
+                    docs.append(nlp(make_docs(nlp, [t], [p])[0]))
                 except Exception as e:
                     docs.append(e)
             return docs
@@ -424,7 +425,8 @@ def process_texts(texts: Iterable[str], *, settings: Settings) -> Iterator[Artic
     batch: list[Article] = []
 
     def flush() -> Iterator[ArticleRecord]:
-        docs = nlp.pipe(make_docs(nlp, [a.text for a in batch]), batch_size=settings.batch_size)
+        published = [a.source.published for a in batch]
+        docs = nlp.pipe(make_docs(nlp, [a.text for a in batch], published), batch_size=settings.batch_size)
         for art, doc in zip(batch, docs, strict=True):
             yield doc_to_record(doc, art, info)
 

@@ -67,6 +67,7 @@ class Settings(BaseModel):
         "matched (0: on whole texts)",
     )
     quotes: QuoteSettings = Field(default_factory=QuoteSettings)
+    measures: bool = Field(True, description="run the measure stage (trade-policy actions, `about` on quotes)")
     stages: list[str] = Field(default_factory=lambda: list(STAGES))
     dedupe_threshold: float = Field(0.8, gt=0, le=1, description="MinHash LSH Jaccard threshold for near duplicates")
     backend: Literal["local", "dask"] = "local"

@@ -1,5 +1,5 @@
 """spaCy components of tradex; importing this package registers their factories."""
 
-from pipeline.components import entities, quotes, sentences
+from pipeline.components import entities, measures, quotes, sentences
 
-__all__ = ["entities", "quotes", "sentences"]
+__all__ = ["entities", "measures", "quotes", "sentences"]

@@ -8,11 +8,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from models.records import Label
-from models.rules import ENTRY_MODELS, CueEntry, PatternLexicon, RuleEntry, TitleEntry
+from models.rules import (
+    ENTRY_MODELS,
+    CueEntry,
+    MeasureLexicon,
+    MeasureTriggerEntry,
+    PatternLexicon,
+    RuleEntry,
+    TitleEntry,
+)
 
 PACK_FILES: dict[str, Label] = {f"{label.value.lower()}.jsonl": label for label in Label}
 
@@ -61,6 +70,9 @@ class RulePacks:
     cues: list[CueEntry] = field(default_factory=list)
     titles: list[TitleEntry] = field(default_factory=list)
     patterns: PatternLexicon | None = None
+    # the measure stage's triggers (in file order, user files after the built-in one) and word lists
+    measure_triggers: list[MeasureTriggerEntry] = field(default_factory=list)
+    measure_words: MeasureLexicon | None = None
     version: str = ""
     sources: list[str] = field(default_factory=list)
 
@@ -106,6 +118,7 @@ def load_rule_packs(*, extra_dirs: Iterable[Path | str] = (), include_builtin: b
     problems: list[PackProblem] = []
     packs = RulePacks()
     digest = hashlib.sha256()
+    measure_words: list[bytes] = []
     for d in dirs:
         if not d.is_dir():
             problems.append(PackProblem(str(d), 0, "", "rules folder does not exist"))
@@ -156,6 +169,15 @@ def load_rule_packs(*, extra_dirs: Iterable[Path | str] = (), include_builtin: b
                 for err in e.errors():
                     loc = ".".join(str(x) for x in err["loc"])
                     problems.append(PackProblem("lexicon/patterns.json", 0, loc, err["msg"]))
+        if (lex / "measures.jsonl").exists():
+            digest.update((lex / "measures.jsonl").read_bytes())
+            triggers = [t for _, t in _read_jsonl(lex / "measures.jsonl", MeasureTriggerEntry, problems)]
+            packs.measure_triggers = _merge_triggers(packs.measure_triggers, triggers)  # type: ignore[arg-type]
+        if (lex / "measure_words.json").exists():
+            raw = (lex / "measure_words.json").read_bytes()
+            digest.update(raw)
+            measure_words.append(raw)
+    packs.measure_words = _measure_lexicon(measure_words, problems)
     if packs.patterns is None and not problems:
         problems.append(PackProblem("lexicon/patterns.json", 0, "", "missing: the pattern lexicon is required"))
     problems += _alias_conflicts(packs)
@@ -169,6 +191,49 @@ def _merge_cues(old: list[CueEntry], new: list[CueEntry]) -> list[CueEntry]:
     merged = {c.lemma: c for c in old}
     merged.update({c.lemma: c for c in new})
     return list(merged.values())
+
+
+def _merge_triggers(old: list[MeasureTriggerEntry], new: list[MeasureTriggerEntry]) -> list[MeasureTriggerEntry]:
+    """A user trigger with a built-in id replaces it in place; new ids go first, so a user's refinement
+    (an entry with `near`) is tried before the built-in bare form."""
+    by_id = {t.id: t for t in new}
+    kept = [by_id.pop(t.id, t) for t in old]
+    return [t for t in [*[t for t in new if t.id in by_id], *kept] if t.enabled]
+
+
+def _measure_lexicon(raws: list[bytes], problems: list[PackProblem]) -> MeasureLexicon | None:
+    """The built-in word lists, each extended by the user files (a user file may give only some lists)."""
+    merged: dict[str, Any] = {}
+    where = "lexicon/measure_words.json"
+    for raw in raws:
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as e:
+            problems.append(PackProblem(where, e.lineno, "", f"not JSON: {e.msg} at column {e.colno}"))
+            continue
+        if not isinstance(data, dict):
+            problems.append(PackProblem(where, 1, "", "must be a JSON object"))
+            continue
+        for key, value in data.items():
+            old = merged.get(key)
+            if isinstance(old, list) and isinstance(value, list) and key != "status_order":
+                merged[key] = [*old, *(v for v in value if v not in old)]
+            elif isinstance(old, dict) and isinstance(value, dict):
+                merged[key] = {
+                    **old,
+                    **{k: [*old.get(k, []), *(v for v in vs if v not in old.get(k, []))] for k, vs in value.items()},
+                }
+            else:
+                merged[key] = value
+    if not merged:
+        return None
+    try:
+        return MeasureLexicon.model_validate(merged)
+    except ValidationError as e:
+        for err in e.errors():
+            loc = ".".join(str(x) for x in err["loc"])
+            problems.append(PackProblem(where, 0, loc, err["msg"]))
+        return None
 
 
 def _merge_titles(old: list[TitleEntry], new: list[TitleEntry]) -> list[TitleEntry]:
