@@ -16,8 +16,21 @@ from pipeline.components.mentions import Mention, doc_words
 def pattern_mentions(
     lex: EntityLexicon, doc: Doc, rules: list[Mention], titles: list[tuple[int, int]]
 ) -> list[Mention]:
-    out: list[Mention] = []
+    """Mentions the patterns find around the rule mentions `rules` (whose words they do not take)."""
     claimed = {i for m in rules for i in range(m.start, m.end)}
+    return [
+        *_titled_people(lex, doc, rules, claimed, titles),
+        *_appositive_people(lex, doc, rules, claimed, titles),
+        *_organisations(lex, doc, rules, claimed, titles),
+        *_chip_numbers(lex, doc, rules, claimed, titles),
+    ]
+
+
+def _titled_people(
+    lex: EntityLexicon, doc: Doc, rules: list[Mention], claimed: set[int], titles: list[tuple[int, int]]
+) -> list[Mention]:
+    """Titled people: “Trade Minister Jane Doe”, “Congresswoman X”, “Vice Premier He Lifeng”."""
+    out: list[Mention] = []
     n = len(doc)
     # 1. titled people: "Trade Minister Jane Doe", "Congresswoman X", "Vice Premier He Lifeng"
     for s, e in titles:
@@ -32,6 +45,14 @@ def pattern_mentions(
             label = Label.OFFICIAL if official else Label.PERSON
             name = clean_name(doc[e:j].text)
             out.append(Mention(e, j, label, None, name, "pattern", "pattern:titled-person", 0.8, {}))
+    return out
+
+
+def _appositive_people(
+    lex: EntityLexicon, doc: Doc, rules: list[Mention], claimed: set[int], titles: list[tuple[int, int]]
+) -> list[Mention]:
+    """People with an appositive title: “Dana Whitfield, the U.S. commerce under secretary,”."""
+    out: list[Mention] = []
     # 1b. appositive titles: "Dana Whitfield, the U.S. commerce under secretary," / "Robert Arnott, Australia's
     # delegate to ..." / "John Ni, director of the Ministry's ..."
     for s, e in titles:
@@ -63,6 +84,15 @@ def pattern_mentions(
             out.append(
                 Mention(j, k, label, None, clean_name(doc[j:k].text), "pattern", "pattern:appositive-person", 0.75, {})
             )
+    return out
+
+
+def _organisations(
+    lex: EntityLexicon, doc: Doc, rules: list[Mention], claimed: set[int], titles: list[tuple[int, int]]
+) -> list[Mention]:
+    """Organisations with typical heads or legal suffixes: “Caldera Metals Corp”, “Ministry of Commerce”."""
+    out: list[Mention] = []
+    n = len(doc)
     # 2. organisations with typical heads or legal suffixes: "Caldera Metals Corp", "Ministry of Commerce"
     # (plain lists, not Token objects: this loop visits every word of every article)
     texts = doc_words(doc)
@@ -94,17 +124,8 @@ def pattern_mentions(
                 break
             j += 1
         words = texts[i:j]
-        org_label: Label | None = None
         last_core = max((k for k, w in enumerate(words) if w not in legal_or_sep), default=-1)
-        has_head = last_core >= 1 and words[last_core] in lex.company_heads
-        has_legal_suffix = last_core >= 0 and len(words) > last_core + 1
-        run_text = " ".join(words)
-        if any(h in run_text for h in lex.agency_phrases):
-            org_label = Label.AGENCY  # "the Central Bank": a bank head, but a government body
-        elif has_head or has_legal_suffix:
-            org_label = Label.COMPANY
-        elif last_core >= 1 and words[last_core] in lex.agency_heads:
-            org_label = Label.AGENCY
+        org_label = _org_label(lex, words, last_core)
         crosses = any(k in crossable for k in range(i, i + len(words)))
         if crosses and not (last_core >= 1 and words[last_core] in lex.association_heads):
             org_label = None
@@ -115,7 +136,17 @@ def pattern_mentions(
             i = end
             continue
         i = max(j, i + 1)
+    return out
+
+
+def _chip_numbers(
+    lex: EntityLexicon, doc: Doc, rules: list[Mention], claimed: set[int], titles: list[tuple[int, int]]
+) -> list[Mention]:
+    """Model numbers near a vendor or a chip noun: “its new B30A chip”, “Nvidia’s B40”."""
+    out: list[Mention] = []
+    n = len(doc)
     # 3. model numbers near a vendor or a chip noun: "its new B30A chip", "Nvidia's B40"
+    texts = doc_words(doc)
     vendors = {m.end: m for m in rules if m.label is Label.COMPANY}
     for i, text in enumerate(texts):
         if i in claimed or not MODEL_NUMBER.match(text):
@@ -126,6 +157,20 @@ def pattern_mentions(
             attrs = {"vendor": prev_vendor.canonical_id} if prev_vendor is not None else {}
             out.append(Mention(i, i + 1, Label.CHIP, None, text, "pattern", "pattern:chip-model-number", 0.7, attrs))
     return out
+
+
+def _org_label(lex: EntityLexicon, words: list[str], last_core: int) -> Label | None:
+    """The label a run of name words gets from its head word or legal suffix, if any."""
+    has_head = last_core >= 1 and words[last_core] in lex.company_heads
+    has_legal_suffix = last_core >= 0 and len(words) > last_core + 1
+    run_text = " ".join(words)
+    if any(h in run_text for h in lex.agency_phrases):
+        return Label.AGENCY  # "the Central Bank": a bank head, but a government body
+    if has_head or has_legal_suffix:
+        return Label.COMPANY
+    if last_core >= 1 and words[last_core] in lex.agency_heads:
+        return Label.AGENCY
+    return None
 
 
 def past_hyphen(doc: Doc, j: int) -> int:

@@ -14,9 +14,19 @@ from pipeline.components.mentions import Mention, doc_words
 
 
 def resolve(lex: EntityLexicon, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """`mentions` with the coreferent mentions the article's own names define, antecedents set."""
     claimed = {i for m in mentions for i in range(m.start, m.end)}
     added: list[Mention] = []
-    # people: surname -> first full mention
+    people = _full_names(lex, mentions)
+    _pack_surnames(lex, doc, mentions, people, claimed, added)
+    _surnames(doc, mentions, people, claimed, added)
+    _acronyms(doc, mentions, claimed, added)
+    _short_forms(lex, doc, mentions, claimed, added)
+    return _merged(mentions, added)
+
+
+def _full_names(lex: EntityLexicon, mentions: list[Mention]) -> dict[tuple[str, ...], int]:
+    """People by surname: the first full mention of each."""
     people: dict[tuple[str, ...], int] = {}
     for idx, m in enumerate(mentions):
         if m.label not in (Label.PERSON, Label.OFFICIAL) or m.method == "coref":
@@ -27,7 +37,18 @@ def resolve(lex: EntityLexicon, doc: Doc, mentions: list[Mention]) -> list[Menti
         key = tuple(sur.split())
         if len(m.canonical_name.split()) >= 2:
             people.setdefault(key, idx)
-    # a surname alone that only one pack official has (“Biden's rules”), unless the article names another
+    return people
+
+
+def _pack_surnames(
+    lex: EntityLexicon,
+    doc: Doc,
+    mentions: list[Mention],
+    people: dict[tuple[str, ...], int],
+    claimed: set[int],
+    added: list[Mention],
+) -> None:
+    """A surname alone that only one pack official has (“Biden's rules”), unless the article names another."""
     for i, text in enumerate(doc_words(doc)):
         le = lex.pack_surnames.get(text)
         if le is None or (text,) in people:
@@ -41,9 +62,15 @@ def resolve(lex: EntityLexicon, doc: Doc, mentions: list[Mention]) -> list[Menti
         else:
             added.append(m)
             claimed.add(i)
-    # a one-word person mention that is a known surname becomes a coref of the full mention
+
+
+def _surnames(
+    doc: Doc, mentions: list[Mention], people: dict[tuple[str, ...], int], claimed: set[int], added: list[Mention]
+) -> None:
+    """A one-word person mention that is a known surname, and the surname alone elsewhere, become corefs of
+    the full mention."""
     for idx, m in enumerate(mentions):
-        key = (doc[m.start : m.end].text,)
+        key: tuple[str, ...] = (doc[m.start : m.end].text,)
         if m.label in (Label.PERSON, Label.OFFICIAL, Label.COMPANY) and m.length == 1 and key in people:
             ante = mentions[people[key]]
             if people[key] != idx and ante.canonical_name != m.canonical_name:
@@ -58,7 +85,10 @@ def resolve(lex: EntityLexicon, doc: Doc, mentions: list[Mention]) -> list[Menti
             make_coref(m, ante, idx, "coref:surname")
             added.append(m)
             claimed.update(rng)
-    # acronyms defined in the text: "rare earth elements (REE)"
+
+
+def _acronyms(doc: Doc, mentions: list[Mention], claimed: set[int], added: list[Mention]) -> None:
+    """Acronyms defined in the text: “rare earth elements (REE)”."""
     for idx, m in enumerate(mentions):
         if m.end + 2 < len(doc) and doc[m.end].text == "(" and doc[m.end + 2].text == ")":
             acr = doc[m.end + 1].text
@@ -71,7 +101,12 @@ def resolve(lex: EntityLexicon, doc: Doc, mentions: list[Mention]) -> list[Menti
                 make_coref(a, m, idx, "coref:acronym")
                 added.append(a)
                 claimed.add(i)
-    # short forms of unknown companies: "Caldera" after "Caldera Metals Corp"
+
+
+def _short_forms(
+    lex: EntityLexicon, doc: Doc, mentions: list[Mention], claimed: set[int], added: list[Mention]
+) -> None:
+    """Short forms of unknown companies: “Caldera” after “Caldera Metals Corp”."""
     by_start = {m.start: k for k, m in enumerate(mentions)}
     for idx, m in enumerate(mentions):
         if m.label is not Label.COMPANY or m.canonical_id is not None or m.length < 2:
@@ -92,6 +127,10 @@ def resolve(lex: EntityLexicon, doc: Doc, mentions: list[Mention]) -> list[Menti
             make_coref(a, m, idx, "coref:short-form")
             added.append(a)
             claimed.add(i)
+
+
+def _merged(mentions: list[Mention], added: list[Mention]) -> list[Mention]:
+    """Mentions and added corefs in text order."""
     if not added:
         return mentions
     merged = sorted([*mentions, *added], key=lambda x: x.start)
