@@ -24,6 +24,12 @@ class Label(StrEnum):
     POLICY = "POLICY"
 
 
+# Label groups the stages share: people, the organisations (and countries) that speak, and both.
+PEOPLE_LABELS = (Label.PERSON, Label.OFFICIAL)
+ORG_LABELS = (Label.COMPANY, Label.AGENCY, Label.COUNTRY, Label.MEDIA)
+SPEAKER_LABELS = (*PEOPLE_LABELS, *ORG_LABELS)
+
+
 class QuoteKind(StrEnum):
     """How the quoted content is marked in the text."""
 

@@ -325,8 +325,8 @@ def version(
     rules: RulesOpt = None,
 ) -> None:
     """Print the package, rules and model versions."""
-    from pipeline.components.entities import cached_packs
     from pipeline.nlp import package_version
+    from pipeline.rules.packs import cached_packs
 
     settings = _settings(None, model=model, rules_dirs=rules)
     packs = cached_packs(tuple(str(p) for p in settings.rules_dirs))

@@ -14,10 +14,11 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 import pipeline.components  # noqa: F401  (registers the trade_* factories)
-from pipeline.components.entities import RULER_EXACT, RULER_LOWER, RULES_KEY, cached_packs, pack_patterns
+from pipeline.components.entities import RULER_EXACT, RULER_LOWER, RULES_KEY
 from pipeline.components.measures.adapter import PUBLISHED_KEY
 from pipeline.components.mentions import TEXT_KEY
 from pipeline.errors import ErrorCode, TradexError
+from pipeline.rules.packs import cached_packs, pack_patterns
 from pipeline.settings import Settings
 
 _DIGIT_OR_APOSTROPHE = re.compile(r"[0-9'’]")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
@@ -18,6 +16,7 @@ from models.records import (
     Speaker,
 )
 from pipeline.components.mentions import TEXT_KEY, Mention
+from pipeline.components.quotes.results import Attribution
 from pipeline.ingest import Article
 from pipeline.measure_records import record_measures
 
@@ -65,8 +64,9 @@ def doc_to_record(doc: Doc, article: Article, info: PipelineInfo) -> ArticleReco
     entities = mention_entities(doc, mentions, text)
     measures, about = record_measures(doc, text)
     quotes: list[Quote] = []
-    for k, q in enumerate(sorted(doc._.trade_quotes or [], key=lambda q: (q["start"], q["end"])), 1):
-        quotes.append(_quote(text, q, k, about.get((q["start"], q["end"]), [])))
+    attributions: list[Attribution] = doc._.trade_quotes or []
+    for k, q in enumerate(sorted(attributions, key=lambda q: (q.start, q.end)), 1):
+        quotes.append(_quote(text, q, k, about.get((q.start, q.end), [])))
     return ArticleRecord(
         doc_id=article.doc_id,
         source=article.source,
@@ -78,31 +78,28 @@ def doc_to_record(doc: Doc, article: Article, info: PipelineInfo) -> ArticleReco
     )
 
 
-def _quote(text: str, q: dict[str, Any], k: int, about: list[str]) -> Quote:
-    cue = _span(text, *q["cue"]) if q.get("cue") else None
+def _quote(text: str, q: Attribution, k: int, about: list[str]) -> Quote:
     speaker = None
-    sp = q.get("speaker")
+    sp = q.speaker
     if sp is not None:
-        mention = _span(text, *sp["mention"]) if sp.get("mention") else None
-        ent_idx = sp.get("mention_index")
         speaker = Speaker(
-            mention=mention,
-            entity_id=f"e{ent_idx + 1}" if ent_idx is not None else None,
-            name=sp.get("name"),
-            canonical_id=sp.get("canonical_id"),
-            label=sp.get("label"),
-            title=sp.get("title"),
+            mention=_span(text, *sp.mention) if sp.mention else None,
+            entity_id=f"e{sp.mention_index + 1}" if sp.mention_index is not None else None,
+            name=sp.name,
+            canonical_id=sp.canonical_id,
+            label=sp.label,
+            title=sp.title,
         )
     return Quote(
         id=f"q{k}",
-        text=text[q["start"] : q["end"]],
-        start=q["start"],
-        end=q["end"],
-        kind=q["kind"],
-        cue=cue,
+        text=text[q.start : q.end],
+        start=q.start,
+        end=q.end,
+        kind=q.kind,
+        cue=_span(text, *q.cue) if q.cue else None,
         speaker=speaker,
-        channel=q.get("channel"),
-        via=q.get("via"),
+        channel=q.channel,
+        via=q.via,
         about=about,
-        provenance=QuoteProvenance(method=q["rule"], score=q["score"]),
+        provenance=QuoteProvenance(method=q.rule.value, score=q.score),
     )

@@ -73,7 +73,7 @@ class Processor:
 
     def ensure(self) -> tuple[Language, PipelineInfo]:
         if self.nlp is None or self.info is None:
-            from pipeline.components.entities import cached_packs
+            from pipeline.rules.packs import cached_packs
 
             self.nlp = build_nlp(self.settings)
             packs = cached_packs(tuple(str(p) for p in self.settings.rules_dirs))

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -259,3 +260,38 @@ def _alias_conflicts(packs: RulePacks) -> list[PackProblem]:
             else:
                 owner[form] = le
     return problems
+
+
+@lru_cache(maxsize=8)
+def cached_packs(rules_dirs: tuple[str, ...] = ()) -> RulePacks:
+    """Packs are immutable data; every component of a process shares one load."""
+    return load_rule_packs(extra_dirs=rules_dirs)
+
+
+def pack_patterns(packs: RulePacks) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """SpanRuler patterns for the exact (ORTH) and the lower-case (LOWER) ruler.
+
+    `case: auto` matches single words and ALL-CAPS forms exactly and longer names in any case;
+    materials are always case-insensitive. Chip names also get their plural (`H20s`).
+    """
+    exact: list[dict[str, Any]] = []
+    lower: list[dict[str, Any]] = []
+    for le in packs.entries.values():
+        e = le.entry
+        for form in e.surface_forms():
+            insensitive = _insensitive(form, e.case, le.label)
+            target = lower if insensitive else exact
+            pat = {"label": le.label.value, "pattern": form.lower() if insensitive else form, "id": e.id}
+            target.append(pat)
+            if (le.label is Label.CHIP and form[-1:].isdigit()) or (le.label is Label.CHIP and form[-1:].isupper()):
+                exact.append({"label": le.label.value, "pattern": form + "s", "id": e.id})
+    return exact, lower
+
+
+def _insensitive(form: str, case: str, label: Label) -> bool:
+    if case == "sensitive":
+        return False
+    if case == "insensitive" or label is Label.MATERIAL:
+        return True
+    words = form.split()
+    return len(words) > 1 and not form.isupper()

@@ -15,6 +15,7 @@ from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 from pipeline.components.mentions import Mention, doc_text
+from pipeline.components.quotes.results import Attribution
 
 # doc.user_data key of the article's publication date (ISO), set by `pipeline.nlp.make_docs`
 PUBLISHED_KEY = "trade_published"
@@ -104,9 +105,10 @@ def read_doc(doc: Doc, *, with_sentences: bool) -> DocView:
     """The view of a processed doc; sentence bounds only when asked (they cost an array pass)."""
     text = doc_text(doc)
     mentions = _mentions(doc, doc._.trade_mentions or [], text)
+    attributions: list[Attribution] = doc._.trade_quotes or []
     quotes = [
-        QuoteRef(q["start"], q["end"], (q.get("speaker") or {}).get("mention_index"))
-        for q in sorted(doc._.trade_quotes or [], key=lambda q: (q["start"], q["end"]))
+        QuoteRef(q.start, q.end, q.speaker.mention_index if q.speaker is not None else None)
+        for q in sorted(attributions, key=lambda q: (q.start, q.end))
     ]
     sentences = _sentences(doc, text) if with_sentences else []
     return DocView(text, doc.user_data.get(PUBLISHED_KEY), mentions, quotes, sentences)

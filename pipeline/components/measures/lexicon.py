@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from models.rules import MeasureLexicon, MeasureTriggerEntry
-from pipeline.components.entities import cached_packs
+from pipeline.rules.packs import cached_packs
 
 # a word as the windows count them: letters, digits, inner hyphens and apostrophes ("anti-dumping", "U.S.")
 WORD = re.compile(r"[\w][\w'’\-]*")

@@ -1,0 +1,40 @@
+"""Filters for places that are no actors: wire datelines, currencies (“U.S. dlrs”), places named after a
+country (“New Mexico”)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from models.records import Label
+from pipeline.components.entities.lexicon import EntityLexicon
+from pipeline.components.entities.names import DATELINE
+from pipeline.components.mentions import Mention, doc_text
+
+
+def not_a_country(lex: EntityLexicon, doc: Doc, work: Doc, keep: list[int] | None, m: Mention) -> bool:
+    """“U.S. dlrs” is a currency and “New Mexico” a state: no country mention there."""
+    if m.label is not Label.COUNTRY:
+        return False
+    if m.end < len(work) and work[m.end].lower_ in lex.currency_words:
+        return True
+    first, last = (keep[m.start], keep[m.end - 1]) if keep is not None else (m.start, m.end - 1)
+    s, e = doc[first].idx, doc[last].idx + len(doc[last].text)
+    return any(ps <= s and e <= pe for ps, pe in place_ranges(lex, doc))
+
+
+def place_ranges(lex: EntityLexicon, doc: Doc) -> list[tuple[int, int]]:
+    cached: list[tuple[int, int]] | None = doc.user_data.get("trade_places")
+    if cached is None:
+        cached = [(m.start(), m.end()) for m in lex.place_re.finditer(doc_text(doc))] if lex.place_re else []
+        doc.user_data["trade_places"] = cached
+    return cached
+
+
+def in_dateline(doc: Doc, i: int) -> bool:
+    """Datelines (“RIO DE JANEIRO, Feb 26 -”, “BUSAN, South Korea, Oct 30 (Reuters) -”) name places, not actors."""
+    end = doc.user_data.get("trade_dateline_end")
+    if end is None:
+        m = DATELINE.match(doc_text(doc))
+        end = m.end() if m else 0
+        doc.user_data["trade_dateline_end"] = end
+    return doc[i].idx < end

@@ -1,0 +1,125 @@
+"""The entity stage's lexicon, built once per component from the rule packs: entries by id and by surface
+form, titles, head words, stop words, places and surnames."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Token
+
+from models.records import Label
+from models.rules import CountryEntry, PatternLexicon
+from pipeline.components.entities.names import NAME_TOKEN, NOT_ATTRS
+from pipeline.components.mentions import Mention
+from pipeline.rules.packs import LoadedEntry, RulePacks
+
+
+class EntityLexicon:
+    """Lookups of the entity passes; immutable once built (but for the per-entry attrs cache)."""
+
+    def __init__(self, nlp: Language, packs: RulePacks):
+        assert packs.patterns is not None
+        words: PatternLexicon = packs.patterns
+        self.stop_words = frozenset(nlp.Defaults.stop_words)
+        # the facts of a pack entry a mention carries as attrs, dumped once per entry (a mention gets a copy)
+        self._entry_attrs: dict[str, dict[str, Any]] = {}
+        self.by_id: dict[str, LoadedEntry] = packs.entries
+        # lower-case surface form -> entry, to type model ORG/GPE spans by pack lookup
+        self.by_form: dict[str, LoadedEntry] = {}
+        for le in packs.entries.values():
+            for f in le.entry.surface_forms():
+                self.by_form.setdefault(f.lower(), le)
+        self.forms_kind: dict[tuple[str, str], str] = {}
+        for le in packs.entries.values():
+            if isinstance(le.entry, CountryEntry):
+                for d in le.entry.demonyms:
+                    self.forms_kind[(le.entry.id, d)] = "demonym"
+                for d in le.entry.metonyms:
+                    self.forms_kind[(le.entry.id, d)] = "metonym"
+        self.titles = {t.title.lower(): t for t in packs.titles}
+        self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        # patterns from the titles as written: lower-casing first would tokenize "sen." apart from "Sen."
+        self.title_matcher.add("TITLE", [nlp.make_doc(t.title) for t in packs.titles])
+        # every word of every title, lower-cased: a title grows left over these ("U.S. Commerce Secretary")
+        self.title_words = {w for t in self.titles for w in t.split()}
+        self.company_heads = set(words.company_heads)
+        self.legal = set(words.legal_suffixes)
+        self.agency_heads = set(words.agency_heads)
+        self.media_heads = set(words.media_heads)
+        self.chip_nouns = {w.lower() for w in words.chip_nouns}
+        self.stop = set(words.name_stopwords)
+        self.currency_words = {w.lower() for w in words.currency_words}
+        self.association_heads = {
+            "Association",
+            "Federation",
+            "Institute",
+            "Council",
+            "Chamber",
+            "Alliance",
+            "Society",
+            "Confederation",
+            "League",
+        }
+        self.not_entity_heads = set(words.not_entity_heads)
+        places = sorted(words.non_country_places, key=len, reverse=True)
+        self.place_re = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in places) + r")\b") if places else None
+        self.government_words = {h for h in words.agency_heads if " " not in h} | {"government", "Government"}
+        # multi-word heads of government bodies the NER calls organisations ("Central Bank")
+        self.agency_phrases = {h for h in words.agency_heads if " " in h}
+        self.generic_org_words = (
+            self.agency_heads | self.company_heads | self.media_heads | set(words.generic_org_words)
+        )
+        self.family_first = frozenset(words.family_first_surnames)
+        self.surnames: dict[str, str] = {}
+        by_surname: dict[str, list[LoadedEntry]] = {}
+        for le in packs.entries.values():
+            sur = getattr(le.entry, "surname", None)
+            if sur:
+                self.surnames[le.entry.id] = sur
+                by_surname.setdefault(sur, []).append(le)
+        # a surname alone ("Biden's rules") names a pack person when no other entry shares it and it is no common word
+        ambiguous = set(words.ambiguous_surnames) | self.family_first | self.stop
+        self.pack_surnames: dict[str, LoadedEntry] = {
+            sur: les[0]
+            for sur, les in by_surname.items()
+            if len(les) == 1
+            and " " not in sur
+            and sur not in ambiguous
+            and sur.lower() not in self.by_form
+            and les[0].label is Label.OFFICIAL
+            and len(sur) >= 2
+        }
+
+    def from_entry(
+        self, le: LoadedEntry, start: int, end: int, method: str, rule: str, score: float, surface: str
+    ) -> Mention:
+        base = self._entry_attrs.get(le.entry.id)
+        if base is None:
+            base = {k: v for k, v in le.entry.model_dump(exclude_none=True).items() if k not in NOT_ATTRS and v != []}
+            # attrs.title is the title the text gives; the pack's title is kept apart
+            if "title" in base:
+                base["pack_title"] = base.pop("title")
+            self._entry_attrs[le.entry.id] = base
+        attrs = copy.deepcopy(base) if any(isinstance(v, (list, dict)) for v in base.values()) else dict(base)
+        kind = self.forms_kind.get((le.entry.id, surface))
+        if kind:
+            attrs["form"] = kind
+        return Mention(start, end, le.label, le.entry.id, le.entry.name, method, rule, score, attrs)
+
+    def title_entry(self, doc: Doc, s: int, e: int) -> Any:
+        return self.titles.get(doc[s:e].text.lower())
+
+    def is_name_token(self, tok: Token) -> bool:
+        return bool(NAME_TOKEN.match(tok.text)) and tok.text not in self.stop and not tok.like_num
+
+    def last_title_entry(self, title: str) -> Any:
+        words = title.lower().split()
+        for k in range(len(words)):
+            te = self.titles.get(" ".join(words[k:]))
+            if te is not None:
+                return te
+        return None

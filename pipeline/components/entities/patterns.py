@@ -1,0 +1,195 @@
+"""Pattern rules for names the packs do not know: titled people, appositive titles, organisations by head
+word or legal suffix, chip model numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc
+
+from models.records import Label
+from pipeline.components.entities.lexicon import EntityLexicon
+from pipeline.components.entities.names import MODEL_NUMBER, NAME_TOKEN, clean_name, clean_org
+from pipeline.components.mentions import Mention, doc_words
+
+
+def pattern_mentions(
+    lex: EntityLexicon, doc: Doc, rules: list[Mention], titles: list[tuple[int, int]]
+) -> list[Mention]:
+    """Mentions the patterns find around the rule mentions `rules` (whose words they do not take)."""
+    claimed = {i for m in rules for i in range(m.start, m.end)}
+    return [
+        *_titled_people(lex, doc, rules, claimed, titles),
+        *_appositive_people(lex, doc, rules, claimed, titles),
+        *_organisations(lex, doc, rules, claimed, titles),
+        *_chip_numbers(lex, doc, rules, claimed, titles),
+    ]
+
+
+def _titled_people(
+    lex: EntityLexicon, doc: Doc, rules: list[Mention], claimed: set[int], titles: list[tuple[int, int]]
+) -> list[Mention]:
+    """Titled people: “Trade Minister Jane Doe”, “Congresswoman X”, “Vice Premier He Lifeng”."""
+    out: list[Mention] = []
+    n = len(doc)
+    # 1. titled people: "Trade Minister Jane Doe", "Congresswoman X", "Vice Premier He Lifeng"
+    for s, e in titles:
+        te = lex.title_entry(doc, s, e)
+        j = e
+        while j < n and j - e < 5 and lex.is_name_token(doc[j]) and j not in claimed and doc[j].text not in lex.titles:
+            if doc[j].is_sent_start and j != e:
+                break
+            j = past_hyphen(doc, j + 1)
+        if j - e >= 1 and (j - e >= 2 or (te is not None and doc[j - 1].text[:1].isupper())):
+            official = official_role(lex, doc, s, e, j, te)
+            label = Label.OFFICIAL if official else Label.PERSON
+            name = clean_name(doc[e:j].text)
+            out.append(Mention(e, j, label, None, name, "pattern", "pattern:titled-person", 0.8, {}))
+    return out
+
+
+def _appositive_people(
+    lex: EntityLexicon, doc: Doc, rules: list[Mention], claimed: set[int], titles: list[tuple[int, int]]
+) -> list[Mention]:
+    """People with an appositive title: “Dana Whitfield, the U.S. commerce under secretary,”."""
+    out: list[Mention] = []
+    # 1b. appositive titles: "Dana Whitfield, the U.S. commerce under secretary," / "Robert Arnott, Australia's
+    # delegate to ..." / "John Ni, director of the Ministry's ..."
+    for s, e in titles:
+        k = s - 1
+        while (
+            k >= 0
+            and s - k <= 5
+            and doc[k].text != ","
+            and (doc[k].lower_ in {"the", "a", "an", "'s", "’s"} or doc[k].text[:1].isupper() or k in claimed)
+        ):
+            k -= 1
+        if k < 2 or doc[k].text != ",":
+            continue
+        j = k
+        while (
+            j - 1 >= 0
+            and k - j < 5
+            and (j - 1) not in claimed
+            and doc[j - 1].lower_ not in lex.titles
+            and (lex.is_name_token(doc[j - 1]) or (doc[j - 1].text == "-" and j - 2 >= 0))
+        ):
+            j -= 1
+        while j < k and not lex.is_name_token(doc[j]):
+            j += 1
+        after_title = j >= 1 and doc[j - 1].lower_ in lex.titles
+        if k - j >= 2 or (k - j == 1 and after_title):
+            te = lex.title_entry(doc, s, e)
+            label = Label.OFFICIAL if official_role(lex, doc, s, e, e + 8, te) else Label.PERSON
+            out.append(
+                Mention(j, k, label, None, clean_name(doc[j:k].text), "pattern", "pattern:appositive-person", 0.75, {})
+            )
+    return out
+
+
+def _organisations(
+    lex: EntityLexicon, doc: Doc, rules: list[Mention], claimed: set[int], titles: list[tuple[int, int]]
+) -> list[Mention]:
+    """Organisations with typical heads or legal suffixes: “Caldera Metals Corp”, “Ministry of Commerce”."""
+    out: list[Mention] = []
+    n = len(doc)
+    # 2. organisations with typical heads or legal suffixes: "Caldera Metals Corp", "Ministry of Commerce"
+    # (plain lists, not Token objects: this loop visits every word of every article)
+    texts = doc_words(doc)
+    name_ok = [bool(NAME_TOKEN.match(t)) and t not in lex.stop and not t[:1].isdigit() for t in texts]
+    legal_or_sep = lex.legal | {",", "&"}
+    # "American Soybean Association": an association's name may hold a country or a material
+    crossable = {i for m in rules if m.label in (Label.COUNTRY, Label.MATERIAL) for i in range(m.start, m.end)}
+    i = 0
+    while i < n:
+        if (i in claimed and i not in crossable) or not name_ok[i]:
+            i += 1
+            continue
+        j = i
+        while (
+            j < n
+            and j - i < 6
+            and (j not in claimed or j in crossable)
+            and (
+                name_ok[j]
+                or texts[j] in lex.legal
+                # "Holm & Vickers": an ampersand joins two name words
+                or (texts[j] == "&" and j + 1 < n and name_ok[j + 1] and j > i)
+            )
+        ):
+            j += 1
+        # extend over legal suffixes after the run ("Co., Ltd.")
+        while j < n and texts[j] in legal_or_sep and j not in claimed:
+            if texts[j] in {",", "&"} and not (j + 1 < n and texts[j + 1] in lex.legal):
+                break
+            j += 1
+        words = texts[i:j]
+        last_core = max((k for k, w in enumerate(words) if w not in legal_or_sep), default=-1)
+        org_label = _org_label(lex, words, last_core)
+        crosses = any(k in crossable for k in range(i, i + len(words)))
+        if crosses and not (last_core >= 1 and words[last_core] in lex.association_heads):
+            org_label = None
+        if org_label is not None and words[0] not in lex.company_heads:
+            end = i + (len(words) if org_label is Label.COMPANY else last_core + 1)
+            rule = f"pattern:{org_label.value.lower()}-head"
+            out.append(Mention(i, end, org_label, None, clean_org(doc[i:end].text), "pattern", rule, 0.75, {}))
+            i = end
+            continue
+        i = max(j, i + 1)
+    return out
+
+
+def _chip_numbers(
+    lex: EntityLexicon, doc: Doc, rules: list[Mention], claimed: set[int], titles: list[tuple[int, int]]
+) -> list[Mention]:
+    """Model numbers near a vendor or a chip noun: “its new B30A chip”, “Nvidia’s B40”."""
+    out: list[Mention] = []
+    n = len(doc)
+    # 3. model numbers near a vendor or a chip noun: "its new B30A chip", "Nvidia's B40"
+    texts = doc_words(doc)
+    vendors = {m.end: m for m in rules if m.label is Label.COMPANY}
+    for i, text in enumerate(texts):
+        if i in claimed or not MODEL_NUMBER.match(text):
+            continue
+        nxt = texts[i + 1].lower() if i + 1 < n else ""
+        prev_vendor = vendors.get(i) or (vendors.get(i - 1) if i >= 1 and texts[i - 1] in {"'s", "’s"} else None)
+        if nxt in lex.chip_nouns or prev_vendor is not None:
+            attrs = {"vendor": prev_vendor.canonical_id} if prev_vendor is not None else {}
+            out.append(Mention(i, i + 1, Label.CHIP, None, text, "pattern", "pattern:chip-model-number", 0.7, attrs))
+    return out
+
+
+def _org_label(lex: EntityLexicon, words: list[str], last_core: int) -> Label | None:
+    """The label a run of name words gets from its head word or legal suffix, if any."""
+    has_head = last_core >= 1 and words[last_core] in lex.company_heads
+    has_legal_suffix = last_core >= 0 and len(words) > last_core + 1
+    run_text = " ".join(words)
+    if any(h in run_text for h in lex.agency_phrases):
+        return Label.AGENCY  # "the Central Bank": a bank head, but a government body
+    if has_head or has_legal_suffix:
+        return Label.COMPANY
+    if last_core >= 1 and words[last_core] in lex.agency_heads:
+        return Label.AGENCY
+    return None
+
+
+def past_hyphen(doc: Doc, j: int) -> int:
+    """Hyphenated given names (“Lee Ta-hai”, “Chang Chi-cheng”) are split by the tokenizer: step over them."""
+    while (
+        j + 1 < len(doc)
+        and doc[j].text == "-"
+        and not doc[j - 1].whitespace_
+        and not doc[j].whitespace_
+        and doc[j + 1].is_alpha
+    ):
+        j += 2
+    return j
+
+
+def official_role(lex: EntityLexicon, doc: Doc, s: int, e: int, hi: int, te: Any) -> bool:
+    """A title makes its holder an OFFICIAL when the office is public: the lexicon says so, or a role word
+    (“director”, “vice chairman”, “delegate”) sits in a government body (“of the Ministry's ...”)."""
+    if te is not None and te.official:
+        return True
+    window = [t.text for t in doc[max(0, s - 3) : min(len(doc), hi)]]
+    return any(w in lex.government_words for w in window)

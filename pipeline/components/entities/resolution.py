@@ -1,0 +1,175 @@
+"""In-article resolution: surnames, pack surnames alone, defined acronyms and short forms of company names
+become coreferent mentions of the full one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Doc
+
+from models.records import Label
+from pipeline.components.entities.lexicon import EntityLexicon
+from pipeline.components.entities.names import ACRONYM
+from pipeline.components.mentions import Mention, doc_words
+
+
+def resolve(lex: EntityLexicon, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """`mentions` with the coreferent mentions the article's own names define, antecedents set."""
+    claimed = {i for m in mentions for i in range(m.start, m.end)}
+    added: list[Mention] = []
+    people = _full_names(lex, mentions)
+    _pack_surnames(lex, doc, mentions, people, claimed, added)
+    _surnames(doc, mentions, people, claimed, added)
+    _acronyms(doc, mentions, claimed, added)
+    _short_forms(lex, doc, mentions, claimed, added)
+    return _merged(mentions, added)
+
+
+def _full_names(lex: EntityLexicon, mentions: list[Mention]) -> dict[tuple[str, ...], int]:
+    """People by surname: the first full mention of each."""
+    people: dict[tuple[str, ...], int] = {}
+    for idx, m in enumerate(mentions):
+        if m.label not in (Label.PERSON, Label.OFFICIAL) or m.method == "coref":
+            continue
+        sur = lex.surnames.get(m.canonical_id or "") or surname(m.canonical_name, lex.family_first)
+        if not sur:
+            continue
+        key = tuple(sur.split())
+        if len(m.canonical_name.split()) >= 2:
+            people.setdefault(key, idx)
+    return people
+
+
+def _pack_surnames(
+    lex: EntityLexicon,
+    doc: Doc,
+    mentions: list[Mention],
+    people: dict[tuple[str, ...], int],
+    claimed: set[int],
+    added: list[Mention],
+) -> None:
+    """A surname alone that only one pack official has (“Biden's rules”), unless the article names another."""
+    for i, text in enumerate(doc_words(doc)):
+        le = lex.pack_surnames.get(text)
+        if le is None or (text,) in people:
+            continue
+        idx_at = next((k for k, m in enumerate(mentions) if m.start <= i < m.end), None)
+        if idx_at is not None and not (mentions[idx_at].method == "model" and mentions[idx_at].length == 1):
+            continue
+        m = lex.from_entry(le, i, i + 1, "rule", f"surname:{le.origin}", 0.7, text)
+        if idx_at is not None:
+            mentions[idx_at] = m
+        else:
+            added.append(m)
+            claimed.add(i)
+
+
+def _surnames(
+    doc: Doc, mentions: list[Mention], people: dict[tuple[str, ...], int], claimed: set[int], added: list[Mention]
+) -> None:
+    """A one-word person mention that is a known surname, and the surname alone elsewhere, become corefs of
+    the full mention."""
+    for idx, m in enumerate(mentions):
+        key: tuple[str, ...] = (doc[m.start : m.end].text,)
+        if m.label in (Label.PERSON, Label.OFFICIAL, Label.COMPANY) and m.length == 1 and key in people:
+            ante = mentions[people[key]]
+            if people[key] != idx and ante.canonical_name != m.canonical_name:
+                make_coref(m, ante, people[key], "coref:surname")
+    for key, idx in people.items():
+        for i in find_token_seq(doc, key):
+            rng = range(i, i + len(key))
+            if any(k in claimed for k in rng):
+                continue
+            ante = mentions[idx]
+            m = Mention(i, i + len(key), ante.label, None, "", "coref", "coref:surname", 0.85)
+            make_coref(m, ante, idx, "coref:surname")
+            added.append(m)
+            claimed.update(rng)
+
+
+def _acronyms(doc: Doc, mentions: list[Mention], claimed: set[int], added: list[Mention]) -> None:
+    """Acronyms defined in the text: “rare earth elements (REE)”."""
+    for idx, m in enumerate(mentions):
+        if m.end + 2 < len(doc) and doc[m.end].text == "(" and doc[m.end + 2].text == ")":
+            acr = doc[m.end + 1].text
+            if not ACRONYM.match(acr):
+                continue
+            for i in find_token_seq(doc, (acr,)):
+                if i in claimed:
+                    continue
+                a = Mention(i, i + 1, m.label, None, "", "coref", "coref:acronym", 0.9)
+                make_coref(a, m, idx, "coref:acronym")
+                added.append(a)
+                claimed.add(i)
+
+
+def _short_forms(
+    lex: EntityLexicon, doc: Doc, mentions: list[Mention], claimed: set[int], added: list[Mention]
+) -> None:
+    """Short forms of unknown companies: “Caldera” after “Caldera Metals Corp”."""
+    by_start = {m.start: k for k, m in enumerate(mentions)}
+    for idx, m in enumerate(mentions):
+        if m.label is not Label.COMPANY or m.canonical_id is not None or m.length < 2:
+            continue
+        first = doc[m.start]
+        if first.text in lex.stop or first.is_stop or first.text in lex.company_heads:
+            continue
+        for i in find_token_seq(doc, (first.text,)):
+            if i + 1 < len(doc) and lex.is_name_token(doc[i + 1]) and doc[i + 1].text not in {"said"}:
+                continue
+            if i in claimed:
+                # a one-word model guess on the short form ("Caldera" as PERSON) yields to the company
+                k = by_start.get(i)
+                if k is not None and mentions[k].method == "model" and mentions[k].length == 1 and k != idx:
+                    make_coref(mentions[k], m, idx, "coref:short-form")
+                continue
+            a = Mention(i, i + 1, m.label, None, "", "coref", "coref:short-form", 0.7)
+            make_coref(a, m, idx, "coref:short-form")
+            added.append(a)
+            claimed.add(i)
+
+
+def _merged(mentions: list[Mention], added: list[Mention]) -> list[Mention]:
+    """Mentions and added corefs in text order."""
+    if not added:
+        return mentions
+    merged = sorted([*mentions, *added], key=lambda x: x.start)
+    # antecedent indexes point into the old list; rebuild them by identity
+    position = {id(m): k for k, m in enumerate(merged)}
+    old = mentions
+    for m in merged:
+        if m.antecedent is not None and m.antecedent < len(old):
+            m.antecedent = position[id(old[m.antecedent])]
+    return merged
+
+
+def make_coref(m: Mention, ante: Mention, ante_idx: int, rule: str) -> None:
+    m.label = ante.label
+    m.canonical_id = ante.canonical_id
+    m.canonical_name = ante.canonical_name
+    m.attrs = dict(ante.attrs)
+    m.method = "coref"
+    m.rule = rule
+    m.antecedent = ante_idx
+
+
+def find_token_seq(doc: Doc, words: Iterable[str]) -> list[int]:
+    """Token indices where the word sequence starts."""
+    seq = list(words)
+    if not seq:
+        return []
+    texts = doc_words(doc)
+    k = len(seq)
+    first = seq[0]
+    return [i for i in range(len(texts) - k + 1) if texts[i] == first and texts[i : i + k] == seq]
+
+
+def surname(name: str, family_first: set[str] | frozenset[str] = frozenset()) -> str | None:
+    """The family name of a full name: the last word, or the first for family-first names (Liang Wenhao)."""
+    words = [w for w in name.split() if w not in {"Jr.", "Jr", "Sr.", "III", "II"}]
+    if len(words) < 2:
+        return None
+    if words[0] in family_first and (len(words) == 3 or (len(words) == 2 and words[1] not in family_first)):
+        # "Rha Woong Bae", "Liang Wenhao": the family name leads (two-word names only when unambiguous)
+        return words[0]
+    return words[-1]

@@ -1,0 +1,118 @@
+"""Who a pronoun (“he said”, “it said”) or a nominal (“the company said”) stands for, and the country of a
+wire dateline (“the government” of a Seoul-datelined story)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from models.records import ORG_LABELS, PEOPLE_LABELS, Label
+from pipeline.components.quotes.lexicon import QuoteLexicon
+from pipeline.components.quotes.refs import speaker_from_mention, title_for, unlinked
+from pipeline.components.quotes.results import SpeakerRef
+from pipeline.components.quotes.state import DocState
+from pipeline.components.quotes.words import DATELINE_PLACE, PERSONAL
+
+# organisations “it said” / “they said” may continue when one of them spoke last
+_SPEAKING_ORGS = (Label.COMPANY, Label.AGENCY, Label.MEDIA, Label.COUNTRY)
+
+
+def resolve_pronoun(st: DocState, tok: Token) -> SpeakerRef:
+    ix = st.ix
+    word = tok.lower_
+    chars = (tok.idx, tok.idx + len(tok.text))
+    gender = PERSONAL.get(word)
+    want: tuple[Label, ...] = (
+        PEOPLE_LABELS if word in PERSONAL else ORG_LABELS if word == "it" else (*PEOPLE_LABELS, *ORG_LABELS)
+    )
+    if word in {"it", "they"}:
+        # “it said” most often continues the organisation that spoke last, not the last country named
+        for sp_prev in reversed(st.speakers):
+            if (
+                sp_prev.mention_index is not None
+                and sp_prev.label in _SPEAKING_ORGS
+                and ix.mentions[sp_prev.mention_index].end <= tok.i
+            ):
+                return sp_prev.at(chars)
+        if word == "they":
+            return unlinked(chars)
+        want = (Label.COMPANY, Label.AGENCY, Label.MEDIA)
+    candidates: list[int] = []
+    for i in range(len(ix.mentions) - 1, -1, -1):
+        m = ix.mentions[i]
+        if m.end > tok.i or m.label not in want:
+            continue
+        if ix.tok_quoted[m.start] and m.label in PEOPLE_LABELS:
+            continue
+        g = m.attrs.get("gender")
+        if gender and g and g != gender:
+            continue
+        if word == "they" and m.label in PEOPLE_LABELS:
+            continue
+        candidates.append(i)
+        if len(candidates) >= 4:
+            break
+    if candidates:
+        # “he” continues the subject: the latest candidate that opens its sentence's people, else the nearest
+        # (“Biden rubbished Trump's claim. … he said” -> Biden)
+        best = next((i for i in candidates if _first_of_kind_in_sentence(st, i)), candidates[0])
+        return speaker_from_mention(ix, best).at(chars)
+    return unlinked(chars)
+
+
+def _first_of_kind_in_sentence(st: DocState, idx: int) -> bool:
+    ix = st.ix
+    m = ix.mentions[idx]
+    sent = ix.sent_of(m.start)
+    kinds = PEOPLE_LABELS if m.label in PEOPLE_LABELS else ORG_LABELS
+    for k in range(sent.start, m.start):
+        j = ix.tok_mention.get(k)
+        if j is not None and ix.mentions[j].label in kinds and not ix.tok_quoted[k]:
+            return False
+    return True
+
+
+def resolve_nominal(st: DocState, start: int, end: int, head: str) -> SpeakerRef:
+    """“the company” -> the nearest preceding mention whose label the head can refer to."""
+    ix = st.ix
+    labels = st.lex.nominals.get(head, [])
+    title = st.lex.titles.get(head)
+    span_chars = ix.tok_chars(start, end)
+    if head == "government" and st.home_country is not None:
+        # “the government” of a Seoul-datelined story is South Korea's
+        return st.home_country.at(span_chars)
+    # the most salient earlier mention that fits: a speaker of an earlier quote, then the most mentioned,
+    # then the nearest (“The company said” after a list of rivals still means the story's company)
+    fits: list[int] = []
+    for i in range(len(ix.mentions) - 1, -1, -1):
+        m = ix.mentions[i]
+        if m.end > start:
+            continue
+        ok = m.label in labels
+        if title is not None and m.label in PEOPLE_LABELS:
+            t = (title_for(ix, m) or "").lower()
+            ok = head in t
+        if ok:
+            fits.append(i)
+    if not fits:
+        return unlinked(span_chars)
+
+    def key_of(i: int) -> str:
+        return ix.mentions[i].canonical_id or ix.mentions[i].canonical_name
+
+    counts: dict[str, int] = {}
+    for i in fits:
+        counts[key_of(i)] = counts.get(key_of(i), 0) + 1
+    best = max(fits, key=lambda i: (counts[key_of(i)], i))
+    return speaker_from_mention(ix, best).at(span_chars)
+
+
+def dateline_country(lex: QuoteLexicon, text: str) -> SpeakerRef | None:
+    """The country of a wire dateline, as a speaker without a mention."""
+    m = DATELINE_PLACE.match(text)
+    if not m:
+        return None
+    for part in (m.group(2), m.group(1)):
+        entry = lex.place_country.get((part or "").strip().lower())
+        if entry is not None:
+            return SpeakerRef(mention=None, name=entry.name, canonical_id=entry.id, label=Label.COUNTRY)
+    return None

@@ -1,0 +1,66 @@
+"""The quote stage's lexicon, built once per component from the rule packs: cue words and phrases, titles,
+anonymous-source phrases, nominal heads (“the company”), channel nouns, and dateline places."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Token
+
+from models.records import Label
+from models.rules import CueEntry, RuleEntry, TitleEntry
+from pipeline.components.quotes.words import UNTAGGED_LEMMA_CUES
+from pipeline.rules.packs import RulePacks
+
+
+class QuoteLexicon:
+    """Lookups by lower-case word or phrase; immutable once built."""
+
+    def __init__(self, nlp: Language, packs: RulePacks, *, belief_cues: bool):
+        assert packs.patterns is not None
+        lex = packs.patterns
+        # one-word cues by form; phrase cues (“according to”, “told reporters”) through a PhraseMatcher
+        self.single: dict[str, CueEntry] = {}
+        phrases: list[tuple[str, CueEntry]] = []
+        for c in packs.cues:
+            if c.kind == "belief" and not belief_cues:
+                continue
+            for f in {c.lemma, *c.forms}:
+                if " " in f:
+                    phrases.append((f, c))
+                else:
+                    self.single.setdefault(f, c)
+        self.phrase_entry: dict[str, CueEntry] = {}
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for f, c in phrases:
+            key = f"CUE::{f}"
+            self.phrase_entry[key] = c
+            self.phrases.add(key, [nlp.make_doc(f)])
+        self.titles: dict[str, TitleEntry] = {t.title.lower(): t for t in packs.titles}
+        # anonymous-source phrases, longest first, by their first and by their last word (lookups at a word)
+        self.anon_by_first: dict[str, list[list[str]]] = {}
+        self.anon_by_last: dict[str, list[list[str]]] = {}
+        for phrase in sorted((a.split() for a in lex.anonymous_sources), key=len, reverse=True):
+            self.anon_by_first.setdefault(phrase[0], []).append(phrase)
+            self.anon_by_last.setdefault(phrase[-1], []).append(phrase)
+        self.nominals: dict[str, list[Label]] = {k.lower(): v for k, v in lex.nominal_heads.items()}
+        self.channels = sorted((c.split() for c in lex.channel_nouns), key=len, reverse=True)
+        self.stop = set(lex.name_stopwords)
+        # dateline city or country -> the country entry (“SEOUL, March 11 -” -> South Korea)
+        self.place_country: dict[str, RuleEntry] = {}
+        for le in packs.by_label(Label.COUNTRY):
+            for form in le.entry.surface_forms():
+                self.place_country.setdefault(form.lower(), le.entry)
+
+    def cue_at(self, tok: Token, has_tags: bool) -> CueEntry | None:
+        """The one-word cue `tok` is, if any."""
+        entry = self.single.get(tok.lower_)
+        if entry is None:
+            return None
+        if has_tags:
+            if not tok.tag_.startswith("VB"):
+                return None
+        elif tok.lower_ == entry.lemma and entry.lemma not in UNTAGGED_LEMMA_CUES:
+            # without a tagger a bare lemma ("note", "report", "post") is too often a noun
+            return None
+        return entry

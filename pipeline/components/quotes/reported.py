@@ -1,0 +1,291 @@
+"""Reported speech: one attribution per clause of a sentence with a cue (“X said that …”, “…, X said.”,
+“according to X, …”, “X said it would …”), its content trimmed of the attribution around it."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Literal
+
+from spacy.tokens import Span, Token
+
+from models.records import Label, QuoteKind
+from pipeline.components.overlap import drop_overlaps
+from pipeline.components.quotes.channel import channel_via
+from pipeline.components.quotes.cues import Cue
+from pipeline.components.quotes.results import Attribution, Hit, SpeakerRef
+from pipeline.components.quotes.rules import QuoteRule
+from pipeline.components.quotes.speakers import (
+    parse_subject,
+    speaker_after_cue,
+    speaker_before_cue,
+    speaker_span_at,
+    subject_of_sentence,
+)
+from pipeline.components.quotes.state import DocState
+from pipeline.components.quotes.words import (
+    BEFORE_THAT,
+    CLAUSE_START,
+    CLOSING_MARKS,
+    DATELINE,
+    LEADING_TIME,
+    NOT_AFTER_THAT,
+    SKIP_BETWEEN,
+    SUBJECT_WORDS,
+    TAIL_SKIP,
+    TRIM_CUES,
+    TRIM_MARKS,
+    TRIM_PHRASES,
+    TRIM_PRONOUNS,
+)
+
+
+def reported_in(st: DocState, sent: Span, used_cues: set[int]) -> list[Attribution]:
+    """Reported speech in one sentence: one attribution per clause, the first cue that finds one."""
+    out: list[Attribution] = []
+    cues = [c for c in st.cues.within(sent) if c.start not in used_cues]
+    if not cues or is_headline(st, sent):
+        return out
+    for cue in cues:
+        e = cue.entry
+        if not e.allows_indirect or (e.kind == "belief" and not st.opts.belief_cues):
+            continue
+        f = _reported_for(st, sent, cue)
+        if f is not None:
+            out.append(f)
+    # keep one attribution per clause: the first cue that found one
+    return drop_overlaps(out, key=lambda f: f.start)
+
+
+def is_headline(st: DocState, sent: Span) -> bool:
+    """Headlines and titles (“Rubio Responds To Question By Saying We Need Fewer Philosophers”) hold no
+    reported speech: most of their words are capitalised."""
+    words = [w for w in st.ix.texts[sent.start : sent.end] if w.isalpha()]
+    if len(words) < 4:
+        return False
+    caps = sum(1 for w in words if w[:1].isupper())
+    return caps / len(words) >= 0.7
+
+
+class _Branch(Enum):
+    NO_MATCH = "no match"
+
+
+# a reading that does not apply to the cue; the next one is tried (a reading that applies settles the cue,
+# even when its clause turns out to be no attribution)
+NO_MATCH = _Branch.NO_MATCH
+Reading = Attribution | None | Literal[_Branch.NO_MATCH]
+
+
+def _reported_for(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
+    if cue.entry.lemma == "according to":
+        return _according_to(st, sent, cue)
+    for reading in (_that_clause, _clause_before_cue, _clause_after_verb):
+        found = reading(st, sent, cue)
+        if found is not NO_MATCH:
+            return found
+    return None
+
+
+def _according_to(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
+    """According to X, CLAUSE  /  CLAUSE, according to X."""
+    doc = st.ix.doc
+    s_lo, s_hi = sent.start, sent.end
+    before = list(doc[s_lo : cue.start])
+    sp = speaker_span_at(st, cue.end, cue.end, s_hi, +1)
+    if sp is None:
+        return None
+    # where does X end? at the next comma
+    k = cue.end
+    while k < s_hi and doc[k].text != ",":
+        k += 1
+    if before and any(not t.is_punct for t in before):
+        content = _trim_end(st, before)
+        if content and content[-1].text == ",":
+            content = content[:-1]
+    else:
+        content = _trim_end(st, [t for t in doc[k + 1 : s_hi]])
+    if sp.label is Label.MEDIA:
+        # the outlet is a via for the article's attribution, not a speaker, when another cue is here
+        others = [c for c in st.cues.within(sent) if c.start != cue.start and c.entry.kind != "source"]
+        if others:
+            return None
+    return _make(st, content, cue, sp, QuoteRule.INDIRECT_ACCORDING_TO, sent)
+
+
+def _that_clause(st: DocState, sent: Span, cue: Cue) -> Reading:
+    """CUE (object)? that CLAUSE (word lists, not Token objects: this runs for every cue of every sentence)."""
+    ix = st.ix
+    s_lo, s_hi = sent.start, sent.end
+    lower, texts, quoted, punct = ix.lower, ix.texts, ix.tok_quoted, ix.punct
+    k = cue.end
+    while (
+        k < s_hi and k - cue.end < 8 and lower[k] not in CLAUSE_START and texts[k] not in {".", ";"} and not quoted[k]
+    ):
+        k += 1
+    if not (
+        k < s_hi
+        and lower[k] == "that"
+        # only a recipient, a time or a setting may stand between the cue and "that" ("told CNBC on Tuesday
+        # that"); "said the warning was indicative that" is a that-less clause with its own "that"
+        and all(
+            (not punct[x] and (lower[x] in BEFORE_THAT or x in ix.tok_mention)) or texts[x] == ","
+            for x in range(cue.end, k)
+        )
+        and not (k + 1 < s_hi and lower[k + 1] in NOT_AFTER_THAT)
+    ):
+        return NO_MATCH
+    content = _trim_end(st, list(ix.doc[k:s_hi]))
+    sp = speaker_before_cue(st, cue, s_lo) or subject_of_sentence(st, cue, s_lo) or parse_subject(st, cue)
+    if sp is not None and content:
+        return _make(st, content, cue, sp, QuoteRule.INDIRECT_THAT, sent)
+    return NO_MATCH
+
+
+def _clause_before_cue(st: DocState, sent: Span, cue: Cue) -> Reading:
+    """CLAUSE, SPEAKER CUE.   /   CLAUSE, CUE SPEAKER."""
+    ix = st.ix
+    s_lo, s_hi = sent.start, sent.end
+    lower, texts, punct = ix.lower, ix.texts, ix.punct
+    tail_has_words = any(
+        not punct[x]
+        and lower[x] not in SKIP_BETWEEN
+        and lower[x] not in TAIL_SKIP
+        and not (x in ix.tok_mention and ix.mentions[ix.tok_mention[x]].label is Label.MEDIA)
+        for x in range(cue.end, s_hi)
+    )
+    if tail_has_words and not _speaker_ends_sentence(st, cue, s_hi):
+        return NO_MATCH
+    comma = next((x for x in range(cue.start - 1, s_lo - 1, -1) if texts[x] == ","), None)
+    if comma is None or comma <= s_lo:
+        return NO_MATCH
+    sp = speaker_before_cue(st, cue, comma + 1) or speaker_after_cue(st, cue, s_hi)
+    content = _skip_dateline(st, _trim_end(st, list(ix.doc[s_lo:comma])))
+    if sp is not None and content and len(content) >= 4:
+        return _make(st, content, cue, sp, QuoteRule.INDIRECT_POST, sent)
+    return NO_MATCH
+
+
+def _clause_after_verb(st: DocState, sent: Span, cue: Cue) -> Reading:
+    """SPEAKER said (that-less) CLAUSE: “the ministry said it would ...”, from the parse when there is one."""
+    ix = st.ix
+    doc = ix.doc
+    s_lo, s_hi = sent.start, sent.end
+    if cue.entry.pos != "VERB" or cue.end >= s_hi:
+        return NO_MATCH
+    nxt = doc[cue.end]
+    ok = nxt.lower_ in SUBJECT_WORDS or (nxt.i in ix.tok_mention and nxt.text[:1].isupper())
+    if st.parses.enabled:
+        pt = st.parses.token(doc[cue.start])
+        if pt is not None:
+            ccomp = [c for c in pt.children if c.dep_ == "ccomp" and c.i > pt.i]
+            if ccomp:
+                c = ccomp[0]
+                left = st.parses.doc_token(c.left_edge, sent).i
+                right = st.parses.doc_token(c.right_edge, sent).i
+                content = _trim_end(st, _skip_time_words(list(doc[left : right + 1])))
+                sp = speaker_before_cue(st, cue, s_lo) or parse_subject(st, cue) or subject_of_sentence(st, cue, s_lo)
+                if sp is not None and content and len(content) >= 3:
+                    return _make(st, content, cue, sp, QuoteRule.INDIRECT_PARSE, sent)
+    if not ok:
+        return None
+    sp = speaker_before_cue(st, cue, s_lo)
+    if sp is None and doc[cue.start].lower_.endswith("ing"):
+        sp = subject_of_sentence(st, cue, s_lo)
+    if sp is None:
+        sp = parse_subject(st, cue)
+    content = _trim_end(st, _skip_time_words(list(doc[cue.end : s_hi])))
+    if sp is not None and content and len(content) >= 4:
+        return _make(st, content, cue, sp, QuoteRule.INDIRECT_CLAUSE, sent)
+    return None
+
+
+def _trim_end(st: DocState, toks: list[Token]) -> list[Token]:
+    """Cut a reported clause before trailing “, according to X” / “, as reported by X” / “, X said”."""
+    for k, t in enumerate(toks):
+        if t.text == "," and k + 1 < len(toks):
+            k2 = k + 1
+            while k2 < len(toks) - 1 and toks[k2].text in TRIM_MARKS:
+                k2 += 1
+            nxt = toks[k2].lower_
+            two = " ".join(x.lower_ for x in toks[k2 : k2 + 2])
+            keep = toks[:k2] if k2 > k + 1 else toks[:k]
+            if two in TRIM_PHRASES:
+                return keep
+            if nxt in TRIM_PRONOUNS and k2 + 1 < len(toks) and st.lex.single.get(toks[k2 + 1].lower_):
+                return keep
+            if nxt in TRIM_CUES:
+                return keep
+    while toks and ((toks[-1].is_punct and toks[-1].text not in CLOSING_MARKS) or toks[-1].is_space):
+        toks = toks[:-1]
+    return toks
+
+
+def _skip_time_words(toks: list[Token]) -> list[Token]:
+    """“said on Tuesday it would …”: the reported clause starts after the time or setting words."""
+    words = " ".join(t.lower_ for t in toks[:6])
+    m = LEADING_TIME.match(words)
+    if not m or m.end() >= len(words):
+        return toks
+    n = len(words[: m.end()].split())
+    return toks[n:]
+
+
+def _skip_dateline(st: DocState, toks: list[Token]) -> list[Token]:
+    """Drop leading white space and a wire dateline (“WASHINGTON, Feb 11 (Reuters) -”)."""
+    while toks and toks[0].is_space:
+        toks = toks[1:]
+    if not toks:
+        return toks
+    head = st.ix.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+    m = DATELINE.match(head)
+    if m:
+        cut = toks[0].idx + m.end()
+        toks = [t for t in toks if t.idx >= cut]
+    return toks
+
+
+def _speaker_ends_sentence(st: DocState, cue: Cue, s_hi: int) -> bool:
+    """“…, said Commerce Secretary X.”: after the cue only a speaker remains."""
+    sp = speaker_after_cue(st, cue, s_hi)
+    if sp is None or sp.mention is None:
+        return False
+    doc = st.ix.doc
+    end = sp.mention[1]
+    rest = st.ix.text[end : doc[s_hi - 1].idx + len(doc[s_hi - 1].text)]
+    return not re.sub(r"[\W_]+", "", rest.split(",")[0] if rest.startswith(",") else rest) or bool(
+        re.match(r"^\s*[.!?]?\s*$", rest)
+    )
+
+
+def _make(
+    st: DocState, content: list[Token], cue: Cue, sp: SpeakerRef, rule: QuoteRule, sent: Span
+) -> Attribution | None:
+    if not content:
+        return None
+    s = content[0].idx
+    e = content[-1].idx + len(content[-1].text)
+    if s >= e:
+        return None
+    # a quote opened inside the clause closes with it: take the closing mark in (`positions,"`)
+    for seg in st.ix.segs:
+        if s <= seg.open_start < e < seg.close_end and seg.close_end - e <= 2:
+            e = seg.close_end
+    # content must not include the cue or the speaker
+    c0, c1 = st.cues.chars(cue)
+    if s <= c0 < e:
+        return None
+    if sp.mention is not None and s <= sp.mention[0] < e:
+        return None
+    channel, via = channel_via(st, sent.start, sent.end, cue)
+    return Hit(rule, (c0, c1), sp, channel, via).at(s, e, QuoteKind.indirect)
+
+
+def find_reported(st: DocState, used_cues: set[int]) -> list[Attribution]:
+    """Reported speech in every sentence; the speakers join `st.speakers` as they are found."""
+    out: list[Attribution] = []
+    for sent in st.ix.sents:
+        found = reported_in(st, sent, used_cues)
+        st.speakers.extend(f.speaker for f in found if f.speaker is not None)
+        out.extend(found)
+    return out

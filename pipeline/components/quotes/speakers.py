@@ -1,0 +1,352 @@
+"""Speaker spans: who stands before or after a cue (“X said”, “said X”, “X, the minister, added”), roles
+(“a spokesperson for Huawei”), unnamed sources (“people familiar with the matter”) and, with a parser, the
+subject of the cue's clause."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Span, Token
+
+from models.records import PEOPLE_LABELS, SPEAKER_LABELS
+from pipeline.components.quotes.coreference import resolve_nominal, resolve_pronoun
+from pipeline.components.quotes.cues import Cue
+from pipeline.components.quotes.refs import speaker_from_mention, unlinked
+from pipeline.components.quotes.results import SpeakerRef
+from pipeline.components.quotes.state import DocState
+from pipeline.components.quotes.words import (
+    ADVERB_AUX_TAGS,
+    AFTER_CUE_SKIP,
+    CLAUSE_BREAKS,
+    DETERMINERS,
+    HONORIFICS,
+    NOUN_TAGS,
+    PERSONAL,
+    PHRASE_OPENERS,
+    PLURAL_OR_ORG,
+    ROLE_LINKS,
+    SKIP_BETWEEN,
+    SOURCE_COUNTS,
+)
+
+
+def speaker_span_at(st: DocState, i: int, lo: int, hi: int, direction: int) -> SpeakerRef | None:
+    """A speaker starting (direction=+1) or ending (direction=-1) at token i."""
+    ix, lex = st.ix, st.lex
+    doc = ix.doc
+    if not (lo <= i < hi):
+        return None
+    tok = doc[i]
+    if ix.tok_quoted[tok.i]:
+        return None
+    # an entity mention
+    idx = ix.tok_mention.get(i)
+    if idx is not None and ix.mentions[idx].label in SPEAKER_LABELS:
+        return speaker_from_mention(ix, idx)
+    if tok.lower_ in PERSONAL or tok.lower_ in PLURAL_OR_ORG:
+        return resolve_pronoun(st, tok)
+    # "a spokesperson for Huawei", "a Huawei spokesperson", anonymous sources, "the company"
+    res = _nominal_forward(st, i, hi) if direction > 0 else _nominal_backward(st, i, lo)
+    if res is not None:
+        return res
+    # an unknown capitalised name, without the title in front of it (“Congressman Ethan Brandt”)
+    if direction > 0:
+        while i + 1 < hi and (ix.lower[i] in lex.titles or ix.lower[i] in HONORIFICS):
+            i += 1
+        tok = doc[i]
+    if tok.text[:1].isupper() and tok.is_alpha and tok.text not in lex.stop:
+        j0, j1 = i, i + 1
+        if direction > 0:
+            while j1 < hi and doc[j1].text[:1].isupper() and doc[j1].is_alpha and j1 - j0 < 4:
+                j1 += 1
+        else:
+            while (
+                j0 - 1 >= lo
+                and doc[j0 - 1].text[:1].isupper()
+                and doc[j0 - 1].is_alpha
+                and j1 - j0 < 4
+                and doc[j0 - 1].text not in lex.stop
+                and ix.lower[j0 - 1] not in lex.titles
+            ):
+                j0 -= 1
+        s, e = ix.tok_chars(j0, j1)
+        return unlinked((s, e), name=ix.text[s:e])
+    return None
+
+
+def _anon_at(st: DocState, i: int, forward: bool) -> tuple[int, int] | None:
+    """An unnamed-source phrase starting (forward) or ending at token i, as token offsets."""
+    words = st.ix.lower
+    if not 0 <= i < len(words):
+        return None
+    by_edge = st.lex.anon_by_first if forward else st.lex.anon_by_last
+    for phrase in by_edge.get(words[i], ()):
+        n = len(phrase)
+        s = i if forward else i - n + 1
+        if s < 0 or s + n > len(words):
+            continue
+        if words[s : s + n] == phrase:
+            # grow over a number or determiner before ("two people familiar with ...")
+            prev = st.ix.doc[s - 1] if s > 0 else None
+            if prev is not None and (prev.like_num or prev.lower_ in SOURCE_COUNTS):
+                s -= 1
+            return s, s + n
+    return None
+
+
+def _nominal_forward(st: DocState, i: int, hi: int) -> SpeakerRef | None:
+    doc, lex = st.ix.doc, st.lex
+    anon = _anon_at(st, i, True)
+    if anon is not None:
+        return unlinked(st.ix.tok_chars(*anon))
+    if doc[i].lower_ in PHRASE_OPENERS and i + 1 < hi:
+        j = i + 1
+        nominal: tuple[str, int] | None = None
+        # "a spokesperson for Huawei", "a Foreign Ministry official", "a Huawei spokesperson", "the company":
+        # the last role word of the phrase is its head, so keep reading past "Ministry" to "official"
+        while j < hi and j - i < 6 and not doc[j].is_punct and doc[j].lower_ not in CLAUSE_BREAKS:
+            head = doc[j].lower_
+            two = f"{doc[j].lower_} {doc[j + 1].lower_}" if j + 1 < hi else ""
+            if two in lex.titles or head in lex.titles:
+                end = j + (2 if two in lex.titles else 1)
+                return _role_speaker(st, i, end, hi, doc[j:end].text)
+            if nominal is None and (head in lex.nominals or two in lex.nominals):
+                key = two if two in lex.nominals else head
+                nominal = (key, j + (2 if two in lex.nominals else 1))
+            j += 1
+        if nominal is not None and doc[i].lower_ == "the":
+            return resolve_nominal(st, i, nominal[1], nominal[0])
+    return None
+
+
+def _nominal_backward(st: DocState, i: int, lo: int) -> SpeakerRef | None:
+    doc = st.ix.doc
+    anon = _anon_at(st, i, False)
+    if anon is not None:
+        return unlinked(st.ix.tok_chars(*anon))
+    # walk back to a determiner: "the company", "a Huawei spokesperson", "a spokesperson for Huawei"
+    j = i
+    while j >= lo and i - j < 6 and not doc[j].is_punct:
+        if doc[j].lower_ in PHRASE_OPENERS:
+            return _nominal_forward(st, j, i + 1)
+        j -= 1
+    return None
+
+
+def _role_speaker(st: DocState, start: int, title_end: int, hi: int, title: str) -> SpeakerRef:
+    """“a spokesperson for Huawei” -> speaker Huawei with title spokesperson."""
+    ix = st.ix
+    doc = ix.doc
+    org_idx = None
+    end = title_end
+    if end < hi and doc[end].lower_ in ROLE_LINKS and end + 1 < hi:
+        k = end + 1
+        if doc[k].lower_ == "the" and k + 1 < hi:
+            k += 1
+        org_idx = ix.tok_mention.get(k)
+        if org_idx is not None:
+            end = ix.mentions[org_idx].end
+    if org_idx is None:
+        for t in range(start, title_end):
+            if t in ix.tok_mention:
+                org_idx = ix.tok_mention[t]
+    chars = ix.tok_chars(start, end)
+    if org_idx is not None:
+        return replace(speaker_from_mention(ix, org_idx), mention=chars, title=title)
+    return unlinked(chars, title=title)
+
+
+def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
+    """Subject to the left of the cue: “X said”, “X, the minister, said”, “X also told”.
+
+    A participial cue (“…, saying”, “…, telling CNBC”) takes the subject of its sentence instead.
+    """
+    ix, lex = st.ix, st.lex
+    doc = ix.doc
+    if st.cues.is_participle(cue):
+        return subject_of_sentence(st, cue, lo)
+    i = cue.start - 1
+    while i >= lo:
+        t = doc[i]
+        if t.is_space or t.lower_ in SKIP_BETWEEN or (ix.has_tags and t.tag_ in ADVERB_AUX_TAGS):
+            i -= 1
+            continue
+        if t.text == ")" and i - 1 >= lo:
+            # “Gov. John Kasich (R-OH), said”: step over the parenthesis to the name
+            j = i - 1
+            while j >= lo and doc[j].text != "(" and i - j < 8:
+                j -= 1
+            if j > lo and doc[j].text == "(":
+                i = j - 1
+                continue
+            return None
+        if t.lower_ == "who" and i - 2 >= lo and doc[i - 1].text == ",":
+            # “Chen Shibiao, who said …”: the relative pronoun stands for the name before it
+            i -= 2
+            continue
+        if t.text == "," and i - 1 >= lo:
+            # an appositive “X, an analyst at Salomon Brothers Asia Ltd, said”: back to the name before it
+            j = i - 1
+            while j >= lo and doc[j].text != "," and i - j < 14 and not ix.tok_quoted[j]:
+                j -= 1
+            appositive = doc[j + 1 : i]
+            is_appositive = (
+                j >= lo
+                and doc[j].text == ","
+                and j - 1 >= lo
+                and len(appositive) > 0
+                and not any(lex.single.get(x.lower_) for x in appositive)
+                and (
+                    appositive[0].lower_ in DETERMINERS
+                    or ix.lower[appositive[0].i] in lex.titles
+                    or appositive[0].i in ix.tok_mention
+                )
+            )
+            if is_appositive:
+                res = speaker_span_at(st, j - 1, lo, cue.start, -1)
+                if res is not None:
+                    return res
+            if doc[i - 1].text == ")" or (
+                i in ix.mention_at_end and ix.mentions[ix.mention_at_end[i]].label in SPEAKER_LABELS
+            ):
+                i -= 1
+                continue
+            return None
+        break
+    if i < lo:
+        return None
+    # the speaker ends at token i; prefer the mention that ends here
+    idx = ix.mention_at_end.get(i + 1)
+    if idx is not None and ix.mentions[idx].label in SPEAKER_LABELS:
+        role = _role_before(st, ix.mentions[idx].start, lo)
+        return role if role is not None else speaker_from_mention(ix, idx)
+    return speaker_span_at(st, i, lo, cue.start, -1)
+
+
+def _role_before(st: DocState, start: int, lo: int) -> SpeakerRef | None:
+    """“a spokesperson for [Huawei]”: the role phrase that ends with the organisation at `start`."""
+    doc = st.ix.doc
+    k = start - 1
+    if k >= lo and doc[k].lower_ == "the":
+        k -= 1
+    if k < lo or doc[k].lower_ not in ROLE_LINKS:
+        return None
+    j = k - 1
+    while j >= lo and k - j <= 4 and doc[j].lower_ not in DETERMINERS:
+        j -= 1
+    if j < lo or doc[j].lower_ not in DETERMINERS:
+        return None
+    title = doc[j + 1 : k].text
+    if title.lower() not in st.lex.titles:
+        return None
+    return _role_speaker(st, j, k, start + 8, title)
+
+
+def speaker_after_cue(st: DocState, cue: Cue, hi: int) -> SpeakerRef | None:
+    """“said X”, “said Commerce Secretary X”, “added the company”."""
+    ix = st.ix
+    doc = ix.doc
+    i = cue.end
+    while i < hi and (doc[i].is_space or doc[i].lower_ in AFTER_CUE_SKIP):
+        i += 1
+    if i >= hi:
+        return None
+    # a person named in the phrase after the cue wins over the firm before it:
+    # “said Jardine Fleming (Securities) Ltd analyst Nick Edwards”
+    depth = 0
+    first_person: int | None = None
+    for k in range(i, min(hi, i + 12)):
+        t = doc[k]
+        depth += t.text == "("
+        depth -= t.text == ")"
+        if depth <= 0 and t.text in {",", ".", ";", "“", '"'}:
+            break
+        idx_k = ix.tok_mention.get(k)
+        if idx_k is not None and ix.mentions[idx_k].label in PEOPLE_LABELS:
+            first_person = first_person if first_person is not None else idx_k
+            # “said Jardine Fleming (Securities) Ltd analyst Nick Edwards”: the titled one is the speaker
+            if k > 0 and ix.lower[k - 1] in st.lex.titles:
+                return speaker_from_mention(ix, idx_k)
+    if first_person is not None:
+        return speaker_from_mention(ix, first_person)
+    # skip a title before the name: "said U.S. Trade Representative X"
+    idx = ix.tok_mention.get(i)
+    if idx is None:
+        j = i
+        while (
+            j < hi
+            and j - i < 6
+            and (doc[j].text[:1].isupper() or doc[j].text in {"of", "."})
+            and ix.tok_mention.get(j) is None
+        ):
+            j += 1
+        if j < hi and ix.tok_mention.get(j) is not None and j > i:
+            m = ix.mentions[ix.tok_mention[j]]
+            if m.label in PEOPLE_LABELS:
+                return speaker_from_mention(ix, ix.tok_mention[j])
+    return speaker_span_at(st, i, i, hi, +1)
+
+
+def subject_of_sentence(st: DocState, cue: Cue, s_lo: int) -> SpeakerRef | None:
+    """For participial cues (“X has taken a swipe at Y, saying …”): the parse subject of the clause the cue
+    hangs on, else the first person or organisation of the sentence (outside quotes), else a pronoun."""
+    ix = st.ix
+    sent_start = ix.sent_of(cue.start).start
+    if st.parses.enabled:
+        sp = parse_subject(st, cue)
+        if sp is not None and sp.mention_index is not None:
+            return sp
+    for i in range(max(s_lo, sent_start), cue.start):
+        if ix.tok_quoted[i]:
+            continue
+        idx = ix.tok_mention.get(i)
+        if idx is not None and ix.mentions[idx].label in SPEAKER_LABELS:
+            return speaker_from_mention(ix, idx)
+        low = ix.doc[i].lower_
+        if low in PERSONAL or low in {"they", "it"}:
+            return resolve_pronoun(st, ix.doc[i])
+    return None
+
+
+def parse_subject(st: DocState, cue: Cue) -> SpeakerRef | None:
+    """The subject of the cue in the dependency parse (climbing up to three clauses)."""
+    ix, parses = st.ix, st.parses
+    t = ix.doc[cue.start]
+    sent = ix.sent_of(t.i)
+    pt = parses.token(t)
+    if pt is None:
+        return None
+    head = pt
+    for _ in range(3):
+        subj = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj:
+            return _subject_speaker(st, subj[0], sent)
+        if head.dep_ in ("advcl", "xcomp", "conj", "ccomp", "parataxis") and head.head is not head:
+            head = head.head
+            continue
+        break
+    return None
+
+
+def _subject_speaker(st: DocState, subj: Token, sent: Span) -> SpeakerRef | None:
+    """The speaker a parse subject names: its mention, a speaker span at its head, or an unnamed source."""
+    ix, parses = st.ix, st.parses
+    head_tok = parses.doc_token(subj, sent)
+    first = parses.doc_token(subj.left_edge, sent)
+    last = parses.doc_token(subj.right_edge, sent)
+    # the best mention inside the subject phrase: the one containing its head word
+    idx = ix.tok_mention.get(head_tok.i)
+    if idx is None:
+        cands = [k for k in range(first.i, last.i + 1) if k in ix.tok_mention]
+        idx = ix.tok_mention[cands[0]] if cands else None
+    if idx is not None and ix.mentions[idx].label in SPEAKER_LABELS:
+        return speaker_from_mention(ix, idx)
+    found = speaker_span_at(
+        st, head_tok.i, sent.start, sent.end, +1 if head_tok.lower_ in DETERMINERS else -1
+    ) or speaker_span_at(st, first.i, sent.start, sent.end, +1)
+    if found is not None:
+        return found
+    # a plain noun phrase (“Many speakers at the service”, “about half of voters”): an unnamed source
+    if last.i - first.i < 12 and not ix.tok_quoted[first.i] and head_tok.tag_ in NOUN_TAGS:
+        return unlinked((first.idx, last.idx + len(last.text)))
+    return None
