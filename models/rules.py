@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -59,9 +60,22 @@ class _Entry(BaseModel):
         return list(seen)
 
 
+@lru_cache(maxsize=1)
+def iso_alpha2() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes in use, and the withdrawn ones history needs (SU, YU, CS, DD), from pycountry."""
+    import pycountry
+
+    current = {c.alpha_2 for c in pycountry.countries}
+    withdrawn = {str(getattr(h, "alpha_2", "")) for h in pycountry.historic_countries}
+    return frozenset(current | {w for w in withdrawn if w})
+
+
 def _check_code(v: str) -> str:
-    if not ISO2_RE.match(v) and v not in EXTRA_JURISDICTIONS:
-        raise ValueError(f"{v!r} is not an ISO 3166 alpha-2 code or a known bloc")
+    if v in EXTRA_JURISDICTIONS:
+        return v
+    if not ISO2_RE.match(v) or v not in iso_alpha2():
+        blocs = ", ".join(sorted(EXTRA_JURISDICTIONS))
+        raise ValueError(f"{v!r} is not an ISO 3166 alpha-2 code or a known bloc ({blocs})")
     return v
 
 

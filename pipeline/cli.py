@@ -137,12 +137,28 @@ def _progress_runner(quiet: bool, json_log: bool, total: int | None) -> tuple[An
     return progress, update
 
 
+def _rules_problem(dirs: list[Path]) -> str | None:
+    """One line naming what is wrong with the user's rule folders, or None when they validate."""
+    from pipeline.rules.packs import PackError, load_rule_packs
+
+    try:
+        load_rule_packs(extra_dirs=dirs)
+    except PackError as e:
+        more = f" (+{len(e.problems) - 1} more: tradex rules validate lists them)" if len(e.problems) > 1 else ""
+        return f"TX301 rule packs do not validate: {e.problems[0]}{more}"
+    return None
+
+
 def _do_extract(
     inputs: list[str], output: Path, settings: Settings, *, resume: bool, quiet: bool, json_log: bool
 ) -> int:
     from pipeline.ingest import expand_inputs
     from pipeline.runner import estimate_total, run_extract
 
+    bad_rules = _rules_problem(settings.rules_dirs) if settings.rules_dirs else None
+    if bad_rules:
+        sys.stderr.write(bad_rules + "\n")  # one line, never wrapped
+        return 2
     # an input that does not exist is a usage error before any work (a stray `true` after a flag included)
     missing = [raw for raw in inputs if raw != "-" and not any(ch in raw for ch in "*?[") and not Path(raw).exists()]
     if missing:
@@ -343,24 +359,29 @@ def version(
 
 
 # ---------------------------------------------------------------------------------------------- rules
-def _load_packs(dirs: list[Path] | None, builtin: bool = True) -> Any:
+def _load_packs(dirs: list[Path] | None, builtin: bool = True, *, strict: bool = False, exit_code: int = 1) -> Any:
     from pipeline.rules.packs import PackError, load_rule_packs
 
     try:
-        return load_rule_packs(extra_dirs=dirs or [], include_builtin=builtin)
+        packs = load_rule_packs(extra_dirs=dirs or [], include_builtin=builtin, strict=strict)
     except PackError as e:
         for p in e.problems:
-            err.print(f"[red]{p}[/red]")
-        err.print(f"[red]{len(e.problems)} problem(s)[/red]")
-        raise typer.Exit(1) from e
+            sys.stderr.write(f"{p}\n")  # file:line:field lines stay whole, whatever the terminal width
+        sys.stderr.write(f"{len(e.problems)} problem(s)\n")
+        raise typer.Exit(exit_code) from e
+    for w in packs.warnings:
+        sys.stderr.write(f"warning: {w}\n")
+    return packs
 
 
 @rules_app.command("validate")
 def rules_validate(
     dirs: Annotated[list[Path] | None, typer.Argument(help="Rule folders to validate with the built-in packs.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="An entry that replaces a built-in id is an error, "
+                                         "not a warning.")] = False,
 ) -> None:
-    """Validate the packs (file:line:field for every problem); exit 1 when any is wrong."""
-    packs = _load_packs(dirs)
+    """Validate the packs (folder/file:line:field for every problem); exit 1 when any is wrong."""
+    packs = _load_packs(dirs, strict=strict)
     out.print(
         f"OK: {len(packs.entries)} entries, {len(packs.cues)} cues, {len(packs.titles)} titles, rules {packs.version}"
     )
@@ -396,20 +417,33 @@ def rules_show(
 
 @rules_app.command("test")
 def rules_test(
-    text: Annotated[str, typer.Argument(help="Text to run the entity stage on.")],
+    text: Annotated[str, typer.Argument(help="Text to run the pipeline on.")],
     model: ModelOpt = "none",
     rules: RulesOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the matches as JSON lines.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line: each mention, then each "
+                                          "quote with its speaker chain, then each measure.")] = False,
 ) -> None:
-    """Show the entity mentions found in TEXT, with the rule that found each."""
+    """Show the mentions (with the rule that found each), the quotes (rule, cue, and the chain that resolved the
+    speaker: mention -> entity -> canonical id) and the measures found in TEXT."""
     from pipeline import extract as api_extract
 
+    bad = _rules_problem(rules) if rules else None
+    if bad:
+        sys.stderr.write(bad + "\n")
+        raise typer.Exit(2)
     rec = api_extract([text], model=model, rules_dirs=rules or [])[0]
+    by_id = {e.id: e for e in rec.entities}
+    chains = {q.id: _speaker_chain(q, by_id) for q in rec.quotes}
     if as_json:
         for e in rec.entities:
-            out.print_json(e.model_dump_json(exclude={"provenance": {"score"}}))
+            typer.echo(json.dumps({"type": "mention", **e.model_dump(mode="json")}, ensure_ascii=False))
+        for q in rec.quotes:
+            typer.echo(json.dumps({"type": "quote", **q.model_dump(mode="json"), "speaker_chain": chains[q.id]},
+                                  ensure_ascii=False))
+        for m in rec.measures:
+            typer.echo(json.dumps({"type": "measure", **m.model_dump(mode="json")}, ensure_ascii=False))
         return
-    table = Table("text", "label", "canonical_id", "method", "rule", "attrs")
+    table = Table("text", "label", "canonical_id", "method", "rule", "attrs", title="mentions")
     for col in table.columns:
         col.overflow = "fold"
     for e in rec.entities:
@@ -422,6 +456,67 @@ def rules_test(
             json.dumps(e.attrs, ensure_ascii=False) if e.attrs else "",
         )
     out.print(table)
+    quotes = Table("quote", "kind", "rule", "cue", "speaker: mention -> entity -> id", "channel", "via",
+                   title="quotes")
+    for col in quotes.columns:
+        col.overflow = "fold"
+    for q in rec.quotes:
+        quotes.add_row(q.text, q.kind.value, q.provenance.method, q.cue.text if q.cue else "-",
+                       " -> ".join(chains[q.id]) or "-", q.channel or "-", q.via or "-")
+    out.print(quotes)
+    if rec.measures:
+        measures = Table("trigger", "type", "status", "actor", "items", "rule", title="measures")
+        for m in rec.measures:
+            measures.add_row(m.trigger.text, m.type.value, m.status.value, m.actor.name if m.actor else "-",
+                             ", ".join(i.text.text for i in m.items) or "-", m.provenance.method)
+        out.print(measures)
+
+
+def _speaker_chain(q: Any, by_id: dict[str, Any]) -> list[str]:
+    """How the speaker was resolved: the words in the text, the mention they point at, its canonical id."""
+    sp = q.speaker
+    if sp is None:
+        return []
+    chain = [repr(sp.mention.text)] if sp.mention else []
+    ent = by_id.get(sp.entity_id) if sp.entity_id else None
+    if ent is not None:
+        chain.append(f"{ent.id} {ent.text!r} ({ent.label.value}, {ent.provenance.method.value} {ent.provenance.rule})")
+    if sp.name and (ent is None or sp.name != ent.text):
+        chain.append(sp.name)
+    if sp.canonical_id:
+        chain.append(sp.canonical_id)
+    return chain
+
+
+@rules_app.command("suggest")
+def rules_suggest(
+    run_dir: Annotated[Path, typer.Argument(help="Output folder of a `tradex run` (its entities.jsonl).")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder to write one pack file per label "
+                                                "into (default: print to stdout).")] = None,
+    min_mentions: Annotated[int, typer.Option("--min-mentions", help="Only entities seen this often.")] = 1,
+) -> None:
+    """Propose pack entries from the entities a run discovered (`~` ids): id, name, aliases seen, with counts and
+    two example contexts as `//` comments, ready to edit and `tradex rules validate`."""
+    from pipeline.rules.suggest import suggest, suggestion_lines, write_suggestions
+
+    if not (run_dir / "entities.jsonl").is_file():
+        sys.stderr.write(f"TX300 no entities.jsonl in {run_dir}: give the output folder of tradex run\n")
+        raise typer.Exit(2)
+    found = suggest(run_dir, min_mentions=min_mentions)
+    if output is None:
+        for line in suggestion_lines(found):
+            typer.echo(line)
+        return
+    counts = write_suggestions(output, found)
+    sys.stderr.write(f"{len(found)} suggestions -> {output} ({', '.join(f'{k} {v}' for k, v in counts.items())})\n")
+
+
+@rules_app.command("fields")
+def rules_fields() -> None:
+    """Print which fields each pack file takes (Markdown, generated from the pack models)."""
+    from pipeline.rules.packs import field_table
+
+    sys.stdout.write(field_table())
 
 
 @rules_app.command("stats")

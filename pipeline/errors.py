@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_FEED = "TX122"
     PROCESSING_FAILED = "TX200"
     BAD_CONFIG = "TX300"
+    BAD_RULES = "TX301"
     DATABASE_BUSY = "TX310"
 
 
@@ -44,6 +45,7 @@ DESCRIPTIONS: dict[ErrorCode, str] = {
     "articles",
     ErrorCode.PROCESSING_FAILED: "the NLP pipeline raised an error on this article",
     ErrorCode.BAD_CONFIG: "the command line or configuration is invalid",
+    ErrorCode.BAD_RULES: "a --rules folder does not validate (tradex rules validate DIR lists every problem)",
     ErrorCode.DATABASE_BUSY: "the DuckDB database is open in another process, or cannot be opened",
 }
 

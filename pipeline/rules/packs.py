@@ -60,7 +60,8 @@ class PackError(ValueError):
 class LoadedEntry:
     entry: RuleEntry
     label: Label
-    origin: str  # "company.jsonl:12"
+    origin: str  # "company.jsonl:12": what records carry as provenance
+    where: str = ""  # the same with its folder, for messages: "my-rules/company.jsonl:12"
 
 
 @dataclass
@@ -76,6 +77,8 @@ class RulePacks:
     measure_words: MeasureLexicon | None = None
     version: str = ""
     sources: list[str] = field(default_factory=list)
+    # a user entry that replaces a built-in (or earlier folder's) id: allowed, but said (an error with strict)
+    warnings: list[PackProblem] = field(default_factory=list)
 
     def by_label(self, label: Label) -> list[LoadedEntry]:
         return [e for e in self.entries.values() if e.label is label]
@@ -83,7 +86,7 @@ class RulePacks:
 
 def _read_jsonl(path: Path, model: type[BaseModel], problems: list[PackProblem]) -> list[tuple[int, BaseModel]]:
     out: list[tuple[int, BaseModel]] = []
-    name = path.name
+    name = str(path)  # problems name the folder too: a user pack and the built-in one share file names
     with path.open(encoding="utf-8") as fh:
         for n, raw in enumerate(fh, 1):
             line = raw.strip()
@@ -110,10 +113,13 @@ def _pack_dirs(extra: Iterable[Path | str] = ()) -> list[Path]:
     return [builtin_rules_dir(), *[Path(p) for p in extra]]
 
 
-def load_rule_packs(*, extra_dirs: Iterable[Path | str] = (), include_builtin: bool = True) -> RulePacks:
+def load_rule_packs(
+    *, extra_dirs: Iterable[Path | str] = (), include_builtin: bool = True, strict: bool = False
+) -> RulePacks:
     """Load, validate and merge the packs; user dirs extend or override the built-in ones by id.
 
-    Raises `PackError` listing every problem as file:line:field.
+    Raises `PackError` listing every problem as folder/file:line:field. An entry that replaces an id of an
+    earlier folder is a warning in `RulePacks.warnings` naming both places; with `strict` it is a problem.
     """
     dirs = _pack_dirs(extra_dirs) if include_builtin else [Path(p) for p in extra_dirs]
     problems: list[PackProblem] = []
@@ -125,31 +131,37 @@ def load_rule_packs(*, extra_dirs: Iterable[Path | str] = (), include_builtin: b
             problems.append(PackProblem(str(d), 0, "", "rules folder does not exist"))
             continue
         local_ids: dict[str, str] = {}
-        for path in sorted(d.glob("*.jsonl")):
+        for path in sorted(p for p in d.iterdir() if p.is_file() and p.name.lower().endswith(".jsonl")):
             label = PACK_FILES.get(path.name)
             if label is None:
-                problems.append(
-                    PackProblem(path.name, 0, "", f"unknown pack file; expected one of {sorted(PACK_FILES)}")
-                )
+                lower = path.name.lower()
+                hint = (f"pack file names are lower case: name it {lower}" if lower in PACK_FILES
+                        else f"unknown pack file; expected one of {sorted(PACK_FILES)}")
+                problems.append(PackProblem(str(path), 0, "", hint))
                 continue
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
             packs.sources.append(str(path))
             for n, entry in _read_jsonl(path, ENTRY_MODELS[label], problems):
                 assert isinstance(entry, RuleEntry)
                 origin = f"{path.name}:{n}"
+                where = f"{path}:{n}"
                 if entry.label is not label:
                     problems.append(
-                        PackProblem(path.name, n, "id", f"id prefix says {entry.label.value}, file holds {label.value}")
+                        PackProblem(str(path), n, "id", f"id prefix says {entry.label.value}, file holds {label.value}")
                     )
                     continue
                 if entry.id in local_ids:
                     problems.append(
-                        PackProblem(path.name, n, "id", f"duplicate id {entry.id!r} (first at {local_ids[entry.id]})")
+                        PackProblem(str(path), n, "id", f"duplicate id {entry.id!r} (first at {local_ids[entry.id]})")
                     )
                     continue
-                local_ids[entry.id] = origin
+                local_ids[entry.id] = where
+                replaced = packs.entries.get(entry.id)
+                if replaced is not None:
+                    note = PackProblem(str(path), n, "id", f"replaces {entry.id!r} of {replaced.where}")
+                    (problems if strict else packs.warnings).append(note)
                 if entry.enabled:
-                    packs.entries[entry.id] = LoadedEntry(entry, label, origin)
+                    packs.entries[entry.id] = LoadedEntry(entry, label, origin, where)
                 else:
                     packs.entries.pop(entry.id, None)
         lex = d / "lexicon"
@@ -182,6 +194,7 @@ def load_rule_packs(*, extra_dirs: Iterable[Path | str] = (), include_builtin: b
     if packs.patterns is None and not problems:
         problems.append(PackProblem("lexicon/patterns.json", 0, "", "missing: the pattern lexicon is required"))
     problems += _alias_conflicts(packs)
+    problems += _dangling_references(packs)
     if problems:
         raise PackError(problems)
     packs.version = digest.hexdigest()[:12]
@@ -243,6 +256,22 @@ def _merge_titles(old: list[TitleEntry], new: list[TitleEntry]) -> list[TitleEnt
     return list(merged.values())
 
 
+REFERENCE_FIELDS = ("vendor", "org", "parent")  # fields whose value is the id of another entry
+
+
+def _dangling_references(packs: RulePacks) -> list[PackProblem]:
+    """A field that names another entry's id (a chip's vendor, a person's org, an agency's parent) must name
+    one that exists once every folder is merged."""
+    problems = []
+    for le in packs.entries.values():
+        for name in REFERENCE_FIELDS:
+            ref = getattr(le.entry, name, None)
+            if isinstance(ref, str) and ":" in ref and ref not in packs.entries:
+                file, _, line = le.where.rpartition(":")
+                problems.append(PackProblem(file, int(line), name, f"{ref!r} is no entry of the packs"))
+    return problems
+
+
 def _alias_conflicts(packs: RulePacks) -> list[PackProblem]:
     """An exact surface form claimed by two entries is ambiguous: report both places."""
     owner: dict[str, LoadedEntry] = {}
@@ -251,10 +280,10 @@ def _alias_conflicts(packs: RulePacks) -> list[PackProblem]:
         for form in le.entry.surface_forms():
             prev = owner.get(form)
             if prev is not None and prev.entry.id != le.entry.id:
-                file, _, line = le.origin.partition(":")
+                file, _, line = le.where.rpartition(":")
                 problems.append(
                     PackProblem(
-                        file, int(line), "aliases", f"{form!r} is also claimed by {prev.entry.id} ({prev.origin})"
+                        file, int(line), "aliases", f"{form!r} is also claimed by {prev.entry.id} ({prev.where})"
                     )
                 )
             else:
@@ -295,3 +324,36 @@ def _insensitive(form: str, case: str, label: Label) -> bool:
         return True
     words = form.split()
     return len(words) > 1 and not form.isupper()
+
+
+# -------------------------------------------------------------------------------------------- fields
+FIELD_MEANINGS: dict[str, str] = {
+    "id": "`<label>:<slug>`, unique; a user entry with a built-in id replaces it (a warning; an error with --strict)",
+    "name": "preferred name (the record's canonical_name)",
+    "aliases": "other surface forms matched in the text",
+    "case": "auto (single words and acronyms exact, longer names in any case), sensitive or insensitive",
+    "enabled": "false removes a built-in entry of the same id",
+    "note": "free text for rule authors",
+    "country": "ISO 3166 alpha-2 code (or EU, INTL ...)",
+    "jurisdiction": "ISO 3166 alpha-2 code of the government behind it (or EU, INTL ...)",
+    "iso": "ISO 3166 alpha-2 code of the country or bloc",
+    "vendor": "id of the company entry that makes the chip (must exist)",
+    "org": "id of the entry the person works for (must exist)",
+    "parent": "id of the parent agency (must exist)",
+}
+
+
+def field_table() -> str:
+    """Which fields each pack file takes, from the pydantic models themselves (the README shows this text)."""
+    from models.rules import ENTRY_MODELS
+
+    lines = ["| file | label | fields (* required) |", "|---|---|---|"]
+    for label, model in ENTRY_MODELS.items():
+        fields = [f"`{name}`{'*' if info.is_required() else ''}" for name, info in model.model_fields.items()]
+        lines.append(f"| `{label.value.lower()}.jsonl` | {label.value} | {', '.join(fields)} |")
+    lines += ["", "| field | meaning |", "|---|---|"]
+    lines += [f"| `{name}` | {meaning} |" for name, meaning in FIELD_MEANINGS.items()]
+    lines += ["", "Cues, titles and the pattern word lists go in `<rules>/lexicon/` (`cues.jsonl`, `titles.jsonl`, "
+              "`patterns.json`), measure triggers in `<rules>/lexicon/measures.jsonl` and `measure_words.json`; "
+              "a user file extends the built-in one."]
+    return "\n".join(lines) + "\n"

@@ -44,7 +44,8 @@ def test_bad_trigger_is_reported_at_file_line_field(tmp_path, line, field):
     with pytest.raises(PackError) as e:
         load_rule_packs(extra_dirs=[d])
     (problem,) = e.value.problems
-    assert (problem.path, problem.line, problem.field.split(".")[0]) == ("measures.jsonl", 2, field)
+    where = str(d / "lexicon" / "measures.jsonl")
+    assert (problem.path, problem.line, problem.field.split(".")[0]) == (where, 2, field)
 
 
 def test_bad_word_list_is_reported(tmp_path):
