@@ -18,8 +18,13 @@ class ErrorCode(StrEnum):
     NOT_AN_OBJECT = "TX107"
     NO_MAIN_TEXT = "TX108"
     BAD_FIELD = "TX109"
+    NOT_A_FILE = "TX110"
     PROCESSING_FAILED = "TX200"
+    WORKER_DIED = "TX201"
     BAD_CONFIG = "TX300"
+    BAD_OUTPUT = "TX301"
+    OUTPUT_LOCKED = "TX302"
+    WRITE_FAILED = "TX303"
 
 
 DESCRIPTIONS: dict[ErrorCode, str] = {
@@ -33,8 +38,13 @@ DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.NOT_AN_OBJECT: "the JSONL line is valid JSON but not an object",
     ErrorCode.NO_MAIN_TEXT: "no main text could be extracted from the HTML page",
     ErrorCode.BAD_FIELD: "a field has the wrong type",
+    ErrorCode.NOT_A_FILE: "the input is not a regular file (device, FIFO, socket, dead link) and was skipped",
     ErrorCode.PROCESSING_FAILED: "the NLP pipeline raised an error on this article",
+    ErrorCode.WORKER_DIED: "a worker process died; the finished partitions are kept for --resume",
     ErrorCode.BAD_CONFIG: "the command line or configuration is invalid",
+    ErrorCode.BAD_OUTPUT: "the output path is a device, a folder, an input, or cannot be written",
+    ErrorCode.OUTPUT_LOCKED: "another tradex run is writing the same output",
+    ErrorCode.WRITE_FAILED: "writing the output failed (disk full, I/O error); nothing partial is left",
 }
 
 
