@@ -44,8 +44,9 @@ def _main(
 rules_app = typer.Typer(help="Inspect, test and validate the entity rule packs.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
-err = Console(stderr=True)
-out = Console()
+# soft_wrap: a line is never folded at the console width (80 when piped), so logs and scripts see it whole
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 _DEFAULTS = Settings()
 
@@ -145,15 +146,16 @@ def _rules_problem(dirs: list[Path]) -> str | None:
         load_rule_packs(extra_dirs=dirs)
     except PackError as e:
         more = f" (+{len(e.problems) - 1} more: tradex rules validate lists them)" if len(e.problems) > 1 else ""
-        return f"TX301 rule packs do not validate: {e.problems[0]}{more}"
+        return f"TX304 rule packs do not validate: {e.problems[0]}{more}"
     return None
 
 
 def _do_extract(
     inputs: list[str], output: Path, settings: Settings, *, resume: bool, quiet: bool, json_log: bool
 ) -> int:
-    from pipeline.ingest import expand_inputs
-    from pipeline.runner import estimate_total, run_extract
+    from pipeline.guard import check_outputs
+    from pipeline.ingest import walk_inputs
+    from pipeline.runner import Terminated, errors_path_for, estimate_total, run_extract
 
     bad_rules = _rules_problem(settings.rules_dirs) if settings.rules_dirs else None
     if bad_rules:
@@ -167,21 +169,29 @@ def _do_extract(
         sys.stderr.write(f"TX300 input not found: {', '.join(missing)}{hint}\n")  # one line, never wrapped
         return 2
     # a folder or glob that names no article file is a usage error, not a silent empty run
-    empty = [raw for raw in inputs if raw != "-" and not Path(raw).is_file() and not expand_inputs([raw])]
+    empty = [raw for raw in inputs if raw != "-" and not list(walk_inputs([raw]))]
     if empty:
         err.print(f"[red]TX300 no input files (txt, jsonl, csv, html, json, warc, .gz) in: {', '.join(empty)}[/red]")
         return 2
-    total = None if quiet else estimate_total(inputs)
-    progress, update = _progress_runner(quiet, json_log, total)
     try:
+        # before any work (the estimate reads the inputs); the run checks again under its lock
+        check_outputs([output, errors_path_for(output)], inputs)
+        total = None if quiet else estimate_total(inputs)
+        progress, update = _progress_runner(quiet, json_log, total)
         if progress is not None:
             with progress:
                 summary = _run(inputs, output, settings, resume, update, run_extract)
         else:
             summary = _run(inputs, output, settings, resume, update, run_extract)
     except TradexError as e:
-        err.print(f"[red]{e}[/red]")
+        sys.stderr.write(f"{e}\n")  # one line, never wrapped
         return 2
+    except (Terminated, KeyboardInterrupt) as e:
+        what = "terminated" if isinstance(e, Terminated) else "interrupted"
+        sys.stderr.write(f"{what}: finished partitions are kept; rerun with --resume to continue\n")
+        return 143 if isinstance(e, Terminated) else 130
+    for note in summary.notes:
+        sys.stderr.write(note + "\n")
     if json_log:
         sys.stderr.write(json.dumps({"event": "summary", **summary.as_dict()}) + "\n")
     elif not quiet:
@@ -287,35 +297,54 @@ def run(
         backend=backend,
         scheduler=scheduler,
     )
-    output.mkdir(parents=True, exist_ok=True)
+    raise typer.Exit(_do_run(inputs, output, settings, resume=resume, quiet=quiet, json_log=json_log, append=append))
+
+
+# What `tradex run` writes into its output folder besides the records; none of it may be an input.
+_RUN_OUTPUTS = ("normalized.jsonl", "entities.jsonl", "deduped.jsonl", "tradex.duckdb")
+
+
+def _do_run(
+    inputs: list[str], output: Path, settings: Settings, *, resume: bool, quiet: bool, json_log: bool, append: bool
+) -> int:
+    from pipeline.corpus.append import BATCH_DIR, merge_batch
+    from pipeline.guard import check_not_inputs, output_lock
+    from pipeline.ingest import expand_inputs
+    from pipeline.runner import errors_path_for
+
+    if output.exists() and not output.is_dir():
+        err.print(f"[red]TX301 the output {output} is not a folder; `tradex run -o` takes a folder[/red]")
+        return 2
     records = output / "records.jsonl"
-    status = 0
-    if "extract" in settings.stages:
-        target = records
-        if append and records.exists():
-            from pipeline.corpus.append import BATCH_DIR
-
-            target = output / BATCH_DIR / "records.jsonl"
-        status = _do_extract(inputs, target, settings, resume=resume, quiet=quiet, json_log=json_log)
-        if status == 2:
-            raise typer.Exit(2)
-        if target != records:
-            from pipeline.corpus.append import merge_batch
-            from pipeline.runner import errors_path_for
-
-            merged = merge_batch(records, target, errors_path_for(records), errors_path_for(target))
-            if not quiet:
-                err.print(merged.line())
-    from pipeline.corpus import run_corpus_stages
-
     try:
-        for line in run_corpus_stages(records, output, settings=settings):
-            if not quiet:
-                err.print(line)
+        output.mkdir(parents=True, exist_ok=True)
+        written = [records, errors_path_for(records), *(output / n for n in _RUN_OUTPUTS)]
+        written += sorted((output / "parquet").rglob("*.parquet"))
+        check_not_inputs(written, expand_inputs(inputs))
+        with output_lock(output):  # the folder: one `tradex run` at a time writes its stage files
+            status = 0
+            if "extract" in settings.stages:
+                # --append: the batch is extracted on its own, then merged into the folder's records
+                target = output / BATCH_DIR / "records.jsonl" if append and records.exists() else records
+                status = _do_extract(inputs, target, settings, resume=resume, quiet=quiet, json_log=json_log)
+                if status not in (0, 1):
+                    return status
+                if target != records:
+                    merged = merge_batch(records, target, errors_path_for(records), errors_path_for(target))
+                    if not quiet:
+                        err.print(merged.line())
+            from pipeline.corpus import run_corpus_stages
+
+            for line in run_corpus_stages(records, output, settings=settings):
+                if not quiet:
+                    err.print(line)
+            return status
     except TradexError as e:
         sys.stderr.write(f"{e}\n")  # one line, never wrapped
-        raise typer.Exit(2) from e
-    raise typer.Exit(status)
+        return 2
+    except OSError as e:
+        sys.stderr.write(f"TX303 writing {output} failed: {e.strerror or e}\n")
+        return 2
 
 
 @app.command()
@@ -552,8 +581,20 @@ _register_stage_commands()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point. An uncaught crash (a bug) exits 3 with its traceback: 1 means some inputs
+    are in the errors file, 2 a usage error, and scripts must be able to tell a crash from both."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        sys.stderr.write("tradex crashed (exit 3): this is a bug; please report the traceback above\n")
+        sys.exit(3)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ErrorCode, TradexError
+from pipeline.guard import check_outputs, output_lock
 from pipeline.ingest import Item
 from pipeline.runner import (
     PendingPartitions,
@@ -24,8 +25,10 @@ from pipeline.runner import (
     RunSummary,
     _part_names,
     _run_partition,
+    errors_path_for,
     finish_run,
     prepare_output,
+    write_errors_coded,
 )
 from pipeline.settings import Settings
 
@@ -90,7 +93,22 @@ def run_extract_dask(
     errors_output: Path | None = None,
     on_progress: ProgressFn | None = None,
 ) -> RunSummary:
-    """`run_extract` on a Dask cluster: byte-identical output, the same resume markers and summary."""
+    """`run_extract` on a Dask cluster: byte-identical output, the same resume markers, guards and summary."""
+    output = Path(output)
+    errors_output = errors_output or errors_path_for(output)
+    check_outputs([output, errors_output], inputs)
+    with output_lock(output), write_errors_coded(output):
+        return _run_extract_dask_locked(inputs, output, settings, resume, errors_output, on_progress)
+
+
+def _run_extract_dask_locked(
+    inputs: list[str],
+    output: Path,
+    settings: Settings,
+    resume: bool,
+    errors_output: Path,
+    on_progress: ProgressFn | None,
+) -> RunSummary:
     from distributed import wait
 
     # absolute, because the workers' working folders may differ from ours

@@ -21,9 +21,14 @@ class ErrorCode(StrEnum):
     WARC_SKIPPED = "TX120"
     OTHER_LANGUAGE = "TX121"
     UNKNOWN_FEED = "TX122"
+    NOT_A_FILE = "TX110"
     PROCESSING_FAILED = "TX200"
+    WORKER_DIED = "TX201"
     BAD_CONFIG = "TX300"
-    BAD_RULES = "TX301"
+    BAD_OUTPUT = "TX301"
+    OUTPUT_LOCKED = "TX302"
+    WRITE_FAILED = "TX303"
+    BAD_RULES = "TX304"
     DATABASE_BUSY = "TX310"
 
 
@@ -43,10 +48,15 @@ DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.OTHER_LANGUAGE: "the article is not in the language --lang asks for: skipped",
     ErrorCode.UNKNOWN_FEED: "a JSON document that is neither a NewsAPI response, a news-please article nor a list of "
     "articles",
+    ErrorCode.NOT_A_FILE: "the input is not a regular file (device, FIFO, socket, dead link) and was skipped",
     ErrorCode.PROCESSING_FAILED: "the NLP pipeline raised an error on this article",
+    ErrorCode.WORKER_DIED: "a worker process died; the finished partitions are kept for --resume",
     ErrorCode.BAD_CONFIG: "the command line or configuration is invalid",
     ErrorCode.BAD_RULES: "a --rules folder does not validate (tradex rules validate DIR lists every problem)",
     ErrorCode.DATABASE_BUSY: "the DuckDB database is open in another process, or cannot be opened",
+    ErrorCode.BAD_OUTPUT: "the output path is a device, a folder, an input, or cannot be written",
+    ErrorCode.OUTPUT_LOCKED: "another tradex run is writing the same output",
+    ErrorCode.WRITE_FAILED: "writing the output failed (disk full, I/O error); nothing partial is left",
 }
 
 

@@ -119,6 +119,8 @@ def load_base(settings: Settings) -> Language:
 def build_nlp(settings: Settings) -> Language:
     """The full tradex pipeline for `settings`."""
     nlp = load_base(settings)
+    # spaCy refuses texts over max_length (1,000,000) with an error; max_chars is the one limit a user sets
+    nlp.max_length = max(nlp.max_length, settings.max_chars + 1)
     _split_us_hyphen(nlp)
     _fast_affixes(nlp)
     packs = cached_packs(tuple(str(p) for p in settings.rules_dirs))

@@ -13,10 +13,14 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing import get_context
@@ -26,8 +30,9 @@ from typing import Any
 from spacy.language import Language
 
 from models.records import ArticleRecord, ErrorRecord, PipelineInfo
-from pipeline.errors import ErrorCode
+from pipeline.errors import ErrorCode, TradexError
 from pipeline.files import atomic_write_lines
+from pipeline.guard import check_outputs, file_kind, output_lock
 from pipeline.ingest import Article, Item, iter_inputs
 from pipeline.ingest.readers import text_doc_id
 from pipeline.nlp import build_nlp, make_docs, model_version, package_version
@@ -142,9 +147,21 @@ _WORKER: Processor | None = None
 
 def _init_worker(settings_json: str) -> None:
     global _WORKER
+    _exit_with_parent(os.getppid())
     # the worker process lives for the pool: its heap stays frozen
     _WORKER = Processor(Settings.model_validate_json(settings_json), freeze_heap=True)
     _WORKER.ensure()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose parent died (kill -9 gives it no chance to stop the pool) must not run on orphaned."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="tradex-parent-watch", daemon=True).start()
 
 
 def _work(part_dir: str, index: int, items: list[Item], fingerprint: str) -> tuple[int, int, int, int]:
@@ -152,14 +169,56 @@ def _work(part_dir: str, index: int, items: list[Item], fingerprint: str) -> tup
     return _run_partition(_WORKER, Path(part_dir), index, items, fingerprint)
 
 
-def _fingerprint(items: list[Item]) -> str:
-    h = hashlib.sha256()
+def _fingerprint(items: list[Item], run_key: str = "") -> str:
+    """What a partition's output depends on: the run key (settings, rules, model, versions) and every field
+    of every input item, so a resume with other settings or a changed title/date/url redoes the partition."""
+    h = hashlib.sha256(run_key.encode())
     for it in items:
         if isinstance(it, Article):
-            h.update(f"A\0{it.doc_id}\0{it.source.path}\0{text_doc_id(it.text)}\n".encode())
+            h.update(b"A\0" + it.doc_id.encode("utf-8", "surrogatepass") + b"\0")
+            h.update(it.source.model_dump_json().encode("utf-8", "surrogatepass") + b"\0")
+            h.update(hashlib.sha256(it.text.encode("utf-8", "surrogatepass")).digest() + b"\n")
         else:
-            h.update(f"E\0{it.source}\0{it.error_code}\n".encode())
+            h.update(b"E\0" + it.model_dump_json().encode("utf-8", "surrogatepass") + b"\n")
     return h.hexdigest()
+
+
+# Settings that change how the work is spread, never what is written: left out of the run key.
+_LAYOUT_SETTINGS = {"workers", "batch_size", "partition_size", "backend", "scheduler", "stages", "rules_dirs"}
+
+
+def run_key_parts(settings: Settings) -> dict[str, str]:
+    """The parts of the run key, each a short digest or version, so a mismatch can be named."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from pipeline.rules.packs import builtin_rules_dir
+
+    rules = hashlib.sha256()
+    for d in [builtin_rules_dir(), *settings.rules_dirs]:
+        for f in sorted(Path(d).rglob("*.json*")) if Path(d).is_dir() else []:
+            rules.update(str(f.relative_to(d)).encode() + b"\0")
+            try:
+                rules.update(f.read_bytes())
+            except OSError:
+                rules.update(b"<unreadable>")
+    model = "none"
+    if settings.model_name:
+        try:
+            model = f"{settings.model_name} {version(settings.model_name)}"
+        except PackageNotFoundError:
+            model = f"{settings.model_name} (not installed)"
+    relevant = settings.model_dump(mode="json", exclude=_LAYOUT_SETTINGS)
+    return {
+        "tradex": package_version(),
+        "model": model,
+        "rules": rules.hexdigest()[:16],
+        "settings": hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16],
+        "settings_json": json.dumps(relevant, sort_keys=True),
+    }
+
+
+def run_key(parts: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
 def _part_names(part_dir: Path, index: int) -> tuple[Path, Path, Path]:
@@ -240,6 +299,7 @@ class RunSummary:
     output: str = ""
     errors_file: str = ""
     error_codes: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def account(self, n_rec: int, n_err: int, words: int, on_progress: ProgressFn | None = None) -> None:
         """Count one finished partition and report progress (articles done, words, partitions)."""
@@ -294,12 +354,37 @@ class PendingPartitions:
         self.inputs, self.settings, self.part_dir, self.resume = inputs, settings, part_dir, resume
         self.summary, self.on_progress = summary, on_progress
         self.count = 0
+        parts = run_key_parts(settings)
+        self.key = run_key(parts)
+        self._note_changes(parts)
+
+    def _note_changes(self, parts: dict[str, str]) -> None:
+        """Keep the run key beside the partitions; on resume, name what changed since the interrupted run
+        (its partitions no longer match their markers and are redone)."""
+        key_file = self.part_dir / "run-key.json"
+        if self.resume:
+            try:
+                old = json.loads(key_file.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                old = None
+            if isinstance(old, dict):
+                changed = [k for k in ("tradex", "model", "rules", "settings") if old.get(k) != parts[k]]
+                if "settings" in changed:
+                    before, now = json.loads(old.get("settings_json", "{}")), json.loads(parts["settings_json"])
+                    names = sorted(k for k in {*before, *now} if before.get(k) != now.get(k))
+                    changed[changed.index("settings")] = "settings (" + ", ".join(names) + ")"
+                if changed:
+                    self.summary.notes.append(
+                        "resume: " + ", ".join(changed) + " changed since the interrupted run; "
+                        "its partitions are redone"
+                    )
+        atomic_write_lines(key_file, [json.dumps(parts, sort_keys=True)])
 
     def __iter__(self) -> Iterator[tuple[int, list[Item], str]]:
         stream = partitions(iter_inputs(self.inputs, self.settings), self.settings.partition_size)
         for index, items in enumerate(stream):
             self.count += 1
-            fp = _fingerprint(items)
+            fp = _fingerprint(items, self.key)
             marker = _done_marker(self.part_dir, index, fp) if self.resume else None
             if marker is not None:
                 self.summary.resumed_partitions += 1
@@ -329,7 +414,70 @@ def run_extract(
     errors_output: Path | None = None,
     on_progress: ProgressFn | None = None,
 ) -> RunSummary:
-    """Process `inputs` into `output` (JSONL records) and its errors file; see the module docstring."""
+    """Process `inputs` into `output` (JSONL records) and its errors file; see the module docstring.
+
+    Refused before any work (TradexError, exit 2): an output that is a device, a folder, an input or not
+    writable, and an output another run holds the lock of.
+    """
+    output = Path(output)
+    errors_output = errors_output or errors_path_for(output)
+    check_outputs([output, errors_output], inputs)
+    with output_lock(output), write_errors_coded(output):
+        return _run_extract_locked(inputs, output, settings, resume, errors_output, on_progress)
+
+
+@contextmanager
+def write_errors_coded(output: Path) -> Iterator[None]:
+    """A failed write (disk full, I/O error) becomes one coded TX303 error; the finished partitions stay."""
+    try:
+        yield
+    except OSError as e:
+        raise TradexError(
+            ErrorCode.WRITE_FAILED,
+            f"writing {output} failed: {e.strerror or e}"
+            f"{f' ({e.filename})' if e.filename else ''}; finished partitions are kept, rerun with --resume",
+        ) from e
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind (stopping the workers) instead of dying with them orphaned."""
+
+
+@contextmanager
+def _terminate_unwinds() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now: cancel what is queued and end the processes (their finished partitions stand)."""
+    procs = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    for p in procs:
+        p.join(timeout=10)
+
+
+def _run_extract_locked(
+    inputs: list[str],
+    output: Path,
+    settings: Settings,
+    resume: bool,
+    errors_output: Path,
+    on_progress: ProgressFn | None,
+) -> RunSummary:
     output, errors_output, part_dir = prepare_output(output, errors_output, resume=resume)
     t0 = time.perf_counter()
     summary = RunSummary(output=str(output), errors_file=str(errors_output))
@@ -351,24 +499,37 @@ def run_extract(
                 gc.unfreeze()
     else:
         ctx = get_context("spawn")
-        with ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             max_workers=settings.workers,
             mp_context=ctx,
             initializer=_init_worker,
             initargs=(settings.model_dump_json(),),
-        ) as pool:
-            pending: set[Future[tuple[int, int, int, int]]] = set()
-            for index, items, fp in todo:
-                pending.add(pool.submit(_work, str(part_dir), index, items, fp))
-                # bounded look-ahead keeps memory flat for any corpus size
-                while len(pending) >= settings.workers * 2:
-                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for f in finished:
-                        _, r, e, w = f.result()
-                        account(r, e, w)
-            for f in pending:
-                _, r, e, w = f.result()
-                account(r, e, w)
+        )
+        try:
+            with _terminate_unwinds():
+                pending: set[Future[tuple[int, int, int, int]]] = set()
+                for index, items, fp in todo:
+                    pending.add(pool.submit(_work, str(part_dir), index, items, fp))
+                    # bounded look-ahead keeps memory flat for any corpus size
+                    while len(pending) >= settings.workers * 2:
+                        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        for f in finished:
+                            _, r, e, w = f.result()
+                            account(r, e, w)
+                for f in pending:
+                    _, r, e, w = f.result()
+                    account(r, e, w)
+        except BrokenProcessPool as e:
+            _stop_pool(pool)
+            raise TradexError(
+                ErrorCode.WORKER_DIED,
+                f"a worker process died (killed, or out of memory) after {summary.partitions} partitions; "
+                "they are kept: rerun with --resume to continue",
+            ) from e
+        except BaseException:
+            _stop_pool(pool)
+            raise
+        pool.shutdown(wait=True)
     return finish_run(
         summary, part_dir=part_dir, n_parts=todo.count, output=output, errors_output=errors_output, t0=t0
     )
@@ -377,13 +538,16 @@ def run_extract(
 def _join_parts(part_dir: Path, n_parts: int, output: Path, errors_output: Path) -> None:
     for target, pick in ((output, 0), (errors_output, 1)):
         tmp = target.with_name(target.name + ".tmp")
-        with tmp.open("wb") as out:
-            for index in range(n_parts):
-                with _part_names(part_dir, index)[pick].open("rb") as fh:
-                    shutil.copyfileobj(fh, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
+        try:
+            with tmp.open("wb") as out:
+                for index in range(n_parts):
+                    with _part_names(part_dir, index)[pick].open("rb") as fh:
+                        shutil.copyfileobj(fh, out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)  # a failed join (disk full) leaves no temp file behind
 
 
 def _count_codes(errors_output: Path) -> dict[str, int]:
@@ -403,6 +567,9 @@ def estimate_total(inputs: list[str]) -> int | None:
     for path in expand_inputs(inputs):
         if path == "-":
             return None
+        if file_kind(path) is not None:  # a FIFO or device is never read for an estimate
+            total += 1
+            continue
         fmt = format_of(path)
         try:
             if fmt in ("jsonl", "csv") and not path.endswith(".gz"):

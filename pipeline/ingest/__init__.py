@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import glob
 import gzip
 import json
+import os
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -13,10 +15,21 @@ from typing import IO, cast
 
 from models.records import ErrorRecord
 from pipeline.errors import ErrorCode
+from pipeline.guard import file_kind
+from pipeline.ingest.lines import LineSplitter, jsonl_line_limit
 from pipeline.ingest.readers import READERS, Article, Item, read_jsonl_lines, text_doc_id
 from pipeline.settings import Settings
 
-__all__ = ["Article", "Item", "expand_inputs", "format_of", "iter_inputs", "read_path", "text_doc_id"]
+__all__ = [
+    "Article",
+    "Item",
+    "expand_inputs",
+    "format_of",
+    "iter_inputs",
+    "read_path",
+    "text_doc_id",
+    "walk_inputs",
+]
 
 SUFFIXES = {
     ".txt": "txt",
@@ -40,21 +53,62 @@ def format_of(name: str) -> str | None:
 
 
 def expand_inputs(inputs: Iterable[str]) -> list[str]:
-    """Files as given, folders recursively and globs, each sorted, so the order is deterministic."""
-    out: list[str] = []
+    """The input files in reading order (see `walk_inputs`); the entries it reports as errors left out."""
+    return [x for x in walk_inputs(inputs) if isinstance(x, str)]
+
+
+def walk_inputs(inputs: Iterable[str]) -> Iterator[str | ErrorRecord]:
+    """Files as given, folders recursively and globs, each sorted, so the order is deterministic.
+
+    A literal path that exists wins over a glob pattern (`report[1].txt` is that file). What a folder walk
+    cannot use is a coded error, never dropped in silence: an unreadable subfolder (TX100), a FIFO, device,
+    socket, dead link or linked folder (TX110). Regular files with no article suffix (README.md) are not
+    articles and are passed over.
+    """
     for raw in inputs:
         if raw == "-":
-            out.append(raw)
+            yield raw
             continue
         p = Path(raw)
-        if p.is_dir():
-            found = sorted(str(f) for f in p.rglob("*") if f.is_file() and format_of(f.name))
-            out.extend(found)
-        elif any(ch in raw for ch in "*?["):
-            out.extend(sorted(f for f in glob.glob(raw, recursive=True) if Path(f).is_file()))
+        if os.path.lexists(raw):
+            if p.is_dir():
+                yield from _walk_folder(p)
+            else:
+                yield raw  # read_path reports what is not a regular file
+        elif glob.has_magic(raw):
+            yield from sorted(f for f in glob.glob(raw, recursive=True) if not Path(f).is_dir())
         else:
-            out.append(raw)
-    return out
+            yield raw  # missing: read_path says so (TX100)
+
+
+def _walk_folder(root: Path) -> Iterator[str | ErrorRecord]:
+    found: list[tuple[str, str | ErrorRecord]] = []
+
+    def unlistable(e: OSError) -> None:
+        where = str(e.filename or root)
+        found.append((where, _unreadable(where, f"cannot list the folder: {e.strerror or e}")))
+
+    for folder, dirs, files in os.walk(root, onerror=unlistable):
+        for name in dirs:
+            full = os.path.join(folder, name)
+            if os.path.islink(full):  # not followed (a loop would never end)
+                found.append((full, _not_a_file(full, "a link to a folder (not followed)")))
+        for name in files:
+            full = os.path.join(folder, name)
+            kind = file_kind(full)
+            if kind is None:
+                if format_of(name):
+                    found.append((full, full))
+            else:
+                found.append((full, _not_a_file(full, kind)))
+    for _, item in sorted(found, key=lambda x: x[0]):
+        yield item
+
+
+def _not_a_file(path: str, kind: str) -> ErrorRecord:
+    return ErrorRecord(
+        source=path, error_code=ErrorCode.NOT_A_FILE.value, message=f"{kind}, not a regular file: skipped"
+    )
 
 
 def _sniff(data: bytes) -> str:
@@ -80,46 +134,80 @@ def _is_feed_document(data: bytes) -> bool:
         return False
 
 
-def read_path(path: str, settings: Settings) -> Iterator[Item]:
-    """Every article (or error) in one input; unreadable files become one TX100 error.
+def _read_limit(fmt: str, settings: Settings) -> int | None:
+    """Most bytes a one-article file can take before it is surely over max_chars (4 bytes a character at
+    most; HTML carries markup too). CSV holds many articles and is read whole."""
+    if fmt == "txt":
+        return 4 * settings.max_chars + 4
+    if fmt == "html":
+        return 16 * settings.max_chars + (1 << 20)
+    return None
 
-    JSONL is streamed line by line (plain or gzip), so a file of any size reads in constant memory;
-    the one-article formats and CSV (whose encoding is detected on the whole file) are read at once.
+
+def _stdin() -> IO[bytes] | None:
+    stdin = sys.stdin
+    buf = getattr(stdin, "buffer", None) if stdin is not None else None
+    if buf is None or buf.closed:
+        return None
+    return cast(IO[bytes], buf)
+
+
+def read_path(path: str, settings: Settings) -> Iterator[Item]:
+    """Every article (or error) in one input; unreadable files become one TX100 error, non-regular ones TX110.
+
+    JSONL is streamed (plain or gzip, any line ending, UTF-16/32 with a byte-order mark), a line over the
+    size limit skipped as one TX105, so a file of any size reads in bounded memory; the one-article formats
+    read at most what an article of max_chars can take; CSV (whose encoding is detected on the whole file)
+    is read at once.
     """
     forced = settings.input_format
-    if forced == "warc" or (forced == "auto" and path != "-" and format_of(path) == "warc"):
-        from pipeline.ingest.warc import read_warc
+    fh: IO[bytes] | None
+    if path == "-":
+        fh = _stdin()
+        if fh is None:
+            yield _unreadable(path, "stdin is closed")
+            return
+        if forced in ("auto", "gz", "warc"):
+            # stdin has no name to tell its format by: read it, gunzip it when it is gzip, then sniff
+            yield from _read_stdin(fh.read(), settings)
+            return
+    else:
+        kind = file_kind(path)
+        if kind is not None and kind != "missing" and not kind.startswith("unreadable"):
+            yield _not_a_file(path, kind)
+            return
+        if forced == "warc" or (forced == "auto" and format_of(path) == "warc"):
+            from pipeline.ingest.warc import read_warc
 
-        yield from read_warc(path, settings)
-        return
-    if path == "-" and forced in ("gz", "auto"):
-        data = sys.stdin.buffer.read()
-        yield from _read_stdin(data, settings)
-        return
+            yield from read_warc(path, settings)
+            return
+        try:
+            # closed below, after streaming
+            fh = cast(IO[bytes], gzip.open(path, "rb")) if path.endswith(".gz") else open(path, "rb")  # noqa: SIM115
+        except OSError as e:
+            yield _unreadable(path, f"{type(e).__name__}: {e.strerror or e}")
+            return
     try:
-        fh: IO[bytes]
-        if path == "-":
-            fh = sys.stdin.buffer
-        elif path.endswith(".gz"):
-            fh = cast(IO[bytes], gzip.open(path, "rb"))  # noqa: SIM115 (closed below, after streaming)
-        else:
-            fh = open(path, "rb")  # noqa: SIM115 (closed below, after streaming)
-    except OSError as e:
-        yield _unreadable(path, f"{type(e).__name__}: {e.strerror or e}")
-        return
-    try:
-        head = fh.peek(64) if hasattr(fh, "peek") else b""
+        head = fh.peek(64)[:64] if hasattr(fh, "peek") else b""
         fmt = forced if forced != "auto" else (format_of(path) or _sniff(head))
         settings = settings.for_input(path, fmt)
         if fmt == "jsonl":
-            yield from _stream_jsonl(fh, path, settings)
+            yield from _stream_jsonl(fh, head, path, settings)
             return
-        data = fh.read()
+        limit = _read_limit(fmt, settings)
+        data = fh.read() if limit is None else fh.read(limit + 1)
+        if limit is not None and len(data) > limit:
+            yield ErrorRecord(
+                source=path,
+                error_code=ErrorCode.OVERSIZED.value,
+                message=f"the file is over {limit:,} bytes: its text would be over max_chars={settings.max_chars:,}",
+            )
+            return
     except (OSError, EOFError, zlib.error) as e:
         yield _unreadable(path, f"cannot read: {e}")
         return
     finally:
-        if fh is not sys.stdin.buffer:
+        if path != "-":
             fh.close()
     yield from READERS[fmt](data, path, settings)
 
@@ -143,33 +231,32 @@ def _read_stdin(data: bytes, settings: Settings) -> Iterator[Item]:
     yield from READERS[fmt](data, "-", settings.for_input("-", fmt))
 
 
-def _stream_jsonl(fh: IO[bytes], path: str, settings: Settings) -> Iterator[Item]:
-    lines = _lines_until_error(fh)
-    yield from read_jsonl_lines(lines, path, settings)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _stream_jsonl(fh: IO[bytes], head: bytes, path: str, settings: Settings) -> Iterator[Item]:
+    # read1: what is there, so a stream cut off mid-file still yields the lines before the break
+    read = getattr(fh, "read1", fh.read)
+    repairs: list[str] = []
+    encoding = next((enc for bom, enc in _BOMS if head.startswith(bom)), None)
+    if encoding is not None:
+        # re-encoded as UTF-8 so that the line splitter and the per-line decoder see one encoding
+        text = codecs.getreader(encoding)(fh)
+
+        def read(n: int) -> bytes:
+            return text.read(n).encode("utf-8")
+
+        repairs = [f"decoded as {encoding.upper()} (byte-order mark)"]
+    lines = LineSplitter(read, jsonl_line_limit(settings))
+    yield from read_jsonl_lines(lines, path, settings, repairs)
     if lines.error is not None:
         # a gzip stream that breaks off mid-file: what was read stands, the rest is one coded error
         yield _unreadable(f"{path}#L{lines.count + 1}", f"cannot read further: {lines.error}")
-
-
-class _lines_until_error:
-    """Iterate the lines of a binary stream; remember an I/O error instead of raising it mid-batch."""
-
-    def __init__(self, fh: IO[bytes]):
-        self.fh = fh
-        self.count = 0
-        self.error: Exception | None = None
-
-    def __iter__(self) -> Iterator[bytes]:
-        while True:
-            try:
-                line = self.fh.readline()
-            except (OSError, EOFError, zlib.error) as e:
-                self.error = e
-                return
-            if not line:
-                return
-            self.count += 1
-            yield line
 
 
 def _unreadable(source: str, message: str) -> ErrorRecord:
@@ -180,5 +267,8 @@ def iter_inputs(inputs: Iterable[str], settings: Settings) -> Iterator[Item]:
     """The stream the runner cuts into partitions (articles in another language than `--lang` become TX121)."""
     from pipeline.ingest.language import keep_language
 
-    for path in expand_inputs(inputs):
-        yield from keep_language(read_path(path, settings), settings.lang)
+    for entry in walk_inputs(inputs):
+        if isinstance(entry, ErrorRecord):
+            yield entry
+        else:
+            yield from keep_language(read_path(entry, settings), settings.lang)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from dateutil import parser as dateparser
 
@@ -11,20 +11,32 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def to_iso_date(value: object) -> str | None:
-    """`'26-FEB-1987 15:51:51.24'` -> `'1987-02-26'`; None when it cannot be read as a date."""
+    """`'26-FEB-1987 15:51:51.24'` -> `'1987-02-26'`; None when it is not a whole, real calendar date
+    (`2025-02-30`, `0000-00-00`, or `-1`, which a parser would complete with today's year and month)."""
     if value is None:
         return None
     s = str(value).strip()
     if not s:
         return None
     if _ISO.match(s):
-        return s
-    try:
-        dt: datetime = dateparser.parse(s, fuzzy=False)
-    except (ValueError, OverflowError, TypeError):
-        # Reuters writes fractional seconds after a dot: '15:51:51.24' parses, but some wires add zones.
         try:
-            dt = dateparser.parse(s.split(" ")[0])
-        except (ValueError, OverflowError, TypeError):
+            return date.fromisoformat(s).isoformat()
+        except ValueError:
             return None
-    return dt.date().isoformat()
+    found = _parse_whole(s)
+    if found is None:
+        # Reuters writes fractional seconds after a dot: '15:51:51.24' parses, but some wires add zones.
+        found = _parse_whole(s.split(" ")[0])
+    return found.isoformat() if found is not None else None
+
+
+# Two defaults that differ in year, month and day: a date that comes out the same under both was complete.
+_DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
+
+
+def _parse_whole(s: str) -> date | None:
+    try:
+        a, b = (dateparser.parse(s, fuzzy=False, default=d).date() for d in _DEFAULTS)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return a if a == b else None

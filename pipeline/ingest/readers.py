@@ -15,6 +15,7 @@ from models.records import ErrorRecord, Source
 from pipeline.errors import ErrorCode
 from pipeline.ingest.dates import to_iso_date
 from pipeline.ingest.decode import DecodeError, decode_bytes, repair_text
+from pipeline.ingest.lines import LineSplitter, Overlong, jsonl_line_limit
 from pipeline.settings import Settings
 
 
@@ -29,6 +30,9 @@ class Article:
 
 Item = Article | ErrorRecord
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+# a lone surrogate cannot be written as UTF-8; a NUL is refused in text however it arrives (raw or `\u0000`)
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 _DATE_LINE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{1,2}, \d{4})\s*$")
 
 
@@ -42,7 +46,16 @@ def _error(
     return ErrorRecord(source=path, error_code=code.value, message=message, field=field, doc_id=doc_id)
 
 
+def _not_text(found: re.Match[str]) -> str:
+    return "a NUL character" if found.group() == "\x00" else f"a lone surrogate (U+{ord(found.group()):04X})"
+
+
 def _check_text(text: str, where: str, settings: Settings, doc_id: str | None = None) -> ErrorRecord | None:
+    odd = _NOT_TEXT.search(text)
+    if odd:
+        return _error(
+            where, ErrorCode.UNDECODABLE, f"text holds {_not_text(odd)} at character {odd.start()}", "text", doc_id
+        )
     if not text.strip():
         return _error(where, ErrorCode.EMPTY_TEXT, "article text is empty or only white space", "text", doc_id)
     if len(text) > settings.max_chars:
@@ -68,16 +81,23 @@ def read_txt(data: bytes, path: str, settings: Settings) -> Iterator[Item]:
     if bad:
         yield bad
         return
-    lines = text.split("\n")
+    lines = _LINE_END.split(text)  # CR-only and CRLF files have titles and dates too
     title = None
     if len(lines) > 2 and lines[0].strip() and not lines[1].strip() and len(lines[0]) <= 300:
         title = lines[0].strip()
     published = None
+    repairs = list(dec.repairs)
     for line in lines[:6]:
         if _DATE_LINE.match(line):
             published = to_iso_date(line)
+            if published is None:
+                repairs.append(_bad_date_note(line.strip()))
             break
-    yield Article(text_doc_id(text), text, Source(path=path, title=title, published=published, repairs=dec.repairs))
+    yield Article(text_doc_id(text), text, Source(path=path, title=title, published=published, repairs=repairs))
+
+
+def _bad_date_note(raw: str) -> str:
+    return f"published {raw[:60]!r} is not a valid date: set to null"
 
 
 COLUMNS_HINT = ("name the text column in the config file with [tradex.columns] text = \"...\" for every file, or "
@@ -111,12 +131,20 @@ def _from_mapping(obj: dict[str, Any], where: str, settings: Settings, repairs: 
         v = obj.get(name)
         return str(v) if v not in (None, "") else None
 
+    fields = (cols.id, cols.title, cols.url, cols.publisher, cols.published)
+    for name, value in zip(fields, (doc_id, *(opt(c) for c in fields[1:])), strict=True):
+        odd = _NOT_TEXT.search(value or "")
+        if odd:
+            return _error(where, ErrorCode.BAD_FIELD, f"'{name}' holds {_not_text(odd)}", name, None)
     published_raw = opt(cols.published)
+    published = to_iso_date(published_raw) if published_raw else None
+    if published_raw and published is None:
+        repairs = [*repairs, _bad_date_note(published_raw)]
     source = Source(
         path=where,
         url=opt(cols.url),
         publisher=opt(cols.publisher),
-        published=to_iso_date(published_raw) if published_raw else None,
+        published=published,
         title=opt(cols.title),
         repairs=repairs,
     )
@@ -125,37 +153,53 @@ def _from_mapping(obj: dict[str, Any], where: str, settings: Settings, repairs: 
 
 def read_jsonl(data: bytes, path: str, settings: Settings) -> Iterator[Item]:
     """One article per line of `data` (see `read_jsonl_lines`)."""
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    yield from read_jsonl_lines(lines, path, settings)
+    yield from read_jsonl_lines(LineSplitter(io.BytesIO(data).read, jsonl_line_limit(settings)), path, settings)
 
 
-def read_jsonl_lines(lines: Iterable[bytes], path: str, settings: Settings) -> Iterator[Item]:
+def json_error_message(e: json.JSONDecodeError) -> str:
+    """`Unterminated string starting at` + ` column 9`, never `... at at column 9`."""
+    return f"{e.msg} column {e.colno}" if e.msg.endswith(" at") else f"{e.msg} at column {e.colno}"
+
+
+def read_jsonl_lines(
+    lines: Iterable[bytes | Overlong], path: str, settings: Settings, repairs: list[str] | None = None
+) -> Iterator[Item]:
     """One article per line; each line is decoded on its own so one bad line costs one article.
 
-    `lines` may be a file object: the file is streamed, so memory does not grow with its size.
+    `lines` may be a `LineSplitter` over a file: the file is streamed, so memory does not grow with its
+    size. `repairs` are what was done to the whole stream (a UTF-16 file re-encoded), noted on every record.
     """
     for n, raw in enumerate(lines, 1):
-        raw = raw.rstrip(b"\n")
         where = f"{path}#L{n}"
+        if isinstance(raw, Overlong):
+            yield _error(
+                where,
+                ErrorCode.OVERSIZED,
+                f"the line has {raw.size:,}+ bytes, more than an article of max_chars={settings.max_chars:,} "
+                "can take: skipped",
+            )
+            continue
+        raw = raw.rstrip(b"\r\n")
         if not raw.strip():
             yield _error(where, ErrorCode.EMPTY_TEXT, "blank line where an article was expected")
             continue
         try:
-            dec = decode_bytes(raw.rstrip(b"\r"))
+            dec = decode_bytes(raw)
         except DecodeError as e:
             yield _error(where, ErrorCode.UNDECODABLE, str(e))
             continue
         try:
             obj = json.loads(dec.text)
         except json.JSONDecodeError as e:
-            yield _error(where, ErrorCode.BAD_JSON, f"{e.msg} at column {e.colno}")
+            yield _error(where, ErrorCode.BAD_JSON, json_error_message(e))
+            continue
+        except RecursionError:
+            yield _error(where, ErrorCode.BAD_JSON, "the JSON is nested too deeply to read")
             continue
         if not isinstance(obj, dict):
             yield _error(where, ErrorCode.NOT_AN_OBJECT, f"a JSON {type(obj).__name__}, not an object")
             continue
-        yield _from_mapping(obj, where, settings, dec.repairs)
+        yield _from_mapping(obj, where, settings, [*(repairs or []), *dec.repairs])
 
 
 def read_csv(data: bytes, path: str, settings: Settings) -> Iterator[Item]:
@@ -165,6 +209,9 @@ def read_csv(data: bytes, path: str, settings: Settings) -> Iterator[Item]:
     except DecodeError as e:
         yield _error(path, ErrorCode.UNDECODABLE, str(e))
         return
+    # the field limit follows max_chars (the csv default, 131,072, would refuse legal articles); a longer
+    # field is TX105 like any oversized article
+    csv.field_size_limit(max(settings.max_chars + 1, 131_072))
     reader = csv.reader(io.StringIO(dec.text, newline=""), strict=True)
     try:
         header = next(reader)
@@ -190,8 +237,11 @@ def read_csv(data: bytes, path: str, settings: Settings) -> Iterator[Item]:
         except StopIteration:
             return
         except csv.Error as e:
-            yield _error(f"{path}#L{start}", ErrorCode.BAD_CSV, str(e))
-            return
+            # one bad row is one error: the reader goes on at the next line
+            code = ErrorCode.OVERSIZED if "field larger than field limit" in str(e) else ErrorCode.BAD_CSV
+            yield _error(f"{path}#L{start}", code, str(e))
+            line = reader.line_num + 1
+            continue
         line = reader.line_num + 1
         where = f"{path}#L{start}"
         if not row:

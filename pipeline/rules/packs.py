@@ -87,25 +87,39 @@ class RulePacks:
 def _read_jsonl(path: Path, model: type[BaseModel], problems: list[PackProblem]) -> list[tuple[int, BaseModel]]:
     out: list[tuple[int, BaseModel]] = []
     name = str(path)  # problems name the folder too: a user pack and the built-in one share file names
-    with path.open(encoding="utf-8") as fh:
-        for n, raw in enumerate(fh, 1):
-            line = raw.strip()
-            if not line or line.startswith("//"):
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as e:
-                problems.append(PackProblem(name, n, "", f"not JSON: {e.msg} at column {e.colno}"))
-                continue
-            if not isinstance(data, dict):
-                problems.append(PackProblem(name, n, "", "each line must be a JSON object"))
-                continue
-            try:
-                out.append((n, model.model_validate(data)))
-            except ValidationError as e:
-                for err in e.errors():
-                    loc = ".".join(str(x) for x in err["loc"])
-                    problems.append(PackProblem(name, n, loc, err["msg"]))
+    try:
+        data_lines = path.read_bytes().splitlines()
+    except OSError as e:
+        problems.append(PackProblem(name, 0, "", f"cannot read: {e.strerror or e}"))
+        return out
+    for n, raw_bytes in enumerate(data_lines, 1):
+        try:
+            line = raw_bytes.decode("utf-8").strip()
+        except UnicodeDecodeError as e:
+            problems.append(PackProblem(name, n, "", f"not UTF-8: {e.reason} at byte {e.start}"))
+            continue
+        if not line or line.startswith("//"):
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as e:
+            msg = f"{e.msg} column {e.colno}" if e.msg.endswith(" at") else f"{e.msg} at column {e.colno}"
+            problems.append(PackProblem(name, n, "", f"not JSON: {msg}"))
+            continue
+        except RecursionError:
+            problems.append(PackProblem(name, n, "", "not JSON: nested too deeply to read"))
+            continue
+        if not isinstance(data, dict):
+            problems.append(PackProblem(name, n, "", "each line must be a JSON object"))
+            continue
+        try:
+            out.append((n, model.model_validate(data)))
+        except ValidationError as e:
+            for err in e.errors():
+                loc = ".".join(str(x) for x in err["loc"])
+                problems.append(PackProblem(name, n, loc, err["msg"]))
+        except RecursionError:
+            problems.append(PackProblem(name, n, "", "nested too deeply to validate"))
     return out
 
 
@@ -178,6 +192,8 @@ def load_rule_packs(
             digest.update(raw)
             try:
                 packs.patterns = PatternLexicon.model_validate_json(raw)
+            except RecursionError:
+                problems.append(PackProblem("lexicon/patterns.json", 0, "", "nested too deeply to read"))
             except ValidationError as e:
                 for err in e.errors():
                     loc = ".".join(str(x) for x in err["loc"])

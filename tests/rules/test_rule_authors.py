@@ -78,7 +78,7 @@ def test_a_bad_rules_folder_is_one_coded_line_and_exit_2(tmp_path: Path, command
     args = [a.replace("{tmp}", str(tmp_path)) for a in command]
     r = subprocess.run([*TRADEX, *args, "--rules", str(d)], capture_output=True, text=True, cwd=REPO)
     assert r.returncode == 2
-    assert r.stderr.count("\n") == 1 and r.stderr.startswith("TX301 rule packs do not validate:")
+    assert r.stderr.count("\n") == 1 and r.stderr.startswith("TX304 rule packs do not validate:")
     assert "Traceback" not in r.stderr
 
 
