@@ -164,9 +164,10 @@ def register(app: typer.Typer) -> None:
         ids: Annotated[list[str] | None, typer.Option("--id", help="Only this doc id (repeatable).")] = None,
         model: ModelOpt = None,
         force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
-        fmt: Annotated[str, typer.Option("--format", help="gold (a draft gold JSONL) or label-studio (tasks JSON "
-                                         "with pre-annotations, and OUTPUT's .label_config.xml beside it; inputs "
-                                         "may also be records, a run folder or gold files).")] = "gold",
+        fmt: Annotated[str, typer.Option("--format", help="gold (a draft gold JSONL), label-studio (tasks JSON "
+                                         "with pre-annotations, and OUTPUT's .label_config.xml beside it) or "
+                                         "doccano (JSONL); for the last two, inputs may also be records, a run "
+                                         "folder or gold files.")] = "gold",
     ) -> None:
         """Pre-fill a gold file from the pipeline's predictions, for correction by hand (or Label Studio tasks)."""
         from pipeline.eval.annotate import draft_gold, write_gold
@@ -175,16 +176,16 @@ def register(app: typer.Typer) -> None:
         if split not in ("dev", "test"):
             err.print(f"[red]--split must be dev or test, not {split!r}[/red]")
             raise typer.Exit(2)
-        if fmt not in ("gold", "label-studio"):
-            err.print(f"[red]TX300 --format must be gold or label-studio, not {fmt!r}[/red]")
+        if fmt not in ("gold", "label-studio", "doccano"):
+            err.print(f"[red]TX300 --format must be gold, label-studio or doccano, not {fmt!r}[/red]")
             raise typer.Exit(2)
         if output.exists() and not force:
             err.print(f"[red]{output} exists; it may hold corrected gold. Use --force to overwrite it.[/red]")
             raise typer.Exit(2)
         settings = Settings.load(model=model)
-        if fmt == "label-studio":
+        if fmt != "gold":
             _label_studio_tasks(inputs, output, split=split, shared=shared or _shared_default(), settings=settings,
-                                ids=set(ids) if ids else None)
+                                ids=set(ids) if ids else None, doccano=fmt == "doccano")
         try:
             draft = draft_gold(inputs, shared=shared or _shared_default(), split=split, settings=settings,
                                ids=set(ids) if ids else None)
@@ -204,18 +205,26 @@ def register(app: typer.Typer) -> None:
 
     @gold_app.command("import")
     def gold_import(
-        export: Annotated[Path, typer.Argument(help="Label Studio JSON export (Export -> JSON).")],
+        export: Annotated[Path, typer.Argument(help="Label Studio JSON export (Export -> JSON) or doccano JSONL.")],
         output: Annotated[Path, typer.Option("--output", "-o", help="Gold JSONL to write.")],
+        fmt: Annotated[str, typer.Option("--format", help="label-studio, doccano, or auto (doccano for .jsonl, "
+                                         "else Label Studio).")] = "auto",
         split: Annotated[str, typer.Option("--split", help="Split of tasks that do not name one.")] = "dev",
         force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
     ) -> None:
-        """Turn a Label Studio export into gold (stand-off for texts from the shared folder), validated.
+        """Turn a Label Studio (or doccano) export into gold (stand-off for texts from the shared folder), validated.
 
         Exit status: 0 written, 2 usage error or an export that is not valid gold (nothing written).
         """
+        from pipeline.eval import doccano
         from pipeline.eval.labelstudio import ExportError, gold_line, read_export
         from pipeline.files import atomic_write_lines
 
+        if fmt == "auto":
+            fmt = "doccano" if export.suffix == ".jsonl" else "label-studio"
+        if fmt not in ("label-studio", "doccano"):
+            err.print(f"[red]TX300 --format must be label-studio, doccano or auto, not {fmt!r}[/red]")
+            raise typer.Exit(2)
         if split not in ("dev", "test"):
             err.print(f"[red]--split must be dev or test, not {split!r}[/red]")
             raise typer.Exit(2)
@@ -226,7 +235,8 @@ def register(app: typer.Typer) -> None:
             err.print(f"[red]{output} exists; it may hold gold. Use --force to overwrite it.[/red]")
             raise typer.Exit(2)
         try:
-            imported = read_export(export, split=split)
+            reader = doccano.read_lines if fmt == "doccano" else read_export
+            imported = reader(export, split=split)
         except ExportError as e:
             for p in e.problems:
                 err.print(f"[red]{p}[/red]", highlight=False)
@@ -242,7 +252,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _label_studio_tasks(inputs: list[str], output: Path, *, split: str, shared: Path, settings: Any,
-                        ids: set[str] | None) -> None:
+                        ids: set[str] | None, doccano: bool) -> None:
+    from pipeline.eval import doccano as doccano_format
     from pipeline.eval.gold import GoldError
     from pipeline.eval.labelstudio import tasks_from_inputs, write_tasks
 
@@ -257,7 +268,11 @@ def _label_studio_tasks(inputs: list[str], output: Path, *, split: str, shared: 
         raise typer.Exit(2) from e
     for bad in made.errors:
         err.print(f"[yellow]{bad.source}: {bad.error_code} {bad.message}[/yellow]", highlight=False)
-    config = write_tasks(output, made.tasks)
-    err.print(f"{len(made.tasks)} Label Studio tasks -> {output} (labelling config {config})"
-              + (f"; {len(made.errors)} inputs failed" if made.errors else ""), highlight=False)
+    if doccano:
+        doccano_format.write_lines(output, made.tasks)
+        what = f"{len(made.tasks)} doccano lines -> {output}"
+    else:
+        config = write_tasks(output, made.tasks)
+        what = f"{len(made.tasks)} Label Studio tasks -> {output} (labelling config {config})"
+    err.print(what + (f"; {len(made.errors)} inputs failed" if made.errors else ""), highlight=False)
     raise typer.Exit(1 if made.errors else 0)

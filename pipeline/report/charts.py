@@ -5,6 +5,7 @@ Every chart has a `<title>` per mark (a native tooltip) and a text alternative i
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from html import escape
 
@@ -57,7 +58,7 @@ def stacked_months(counts: Mapping[str, Mapping[str, int]], *, title: str, width
              f'height="{height + 24}" aria-label="{_e(title)}" {FONT}>',
              f'<text x="4" y="{top_pad + 8}" fill="#4b5563">{top}</text>',
              f'<line x1="{left}" y1="{height - bottom}" x2="{width - 5}" y2="{height - bottom}" stroke="#9ca3af"/>']
-    every = max(1, len(months) // 12)
+    every = max(1, math.ceil(56 / step))  # month labels are about 50 px wide: never let them overlap
     for i, m in enumerate(months):
         x = left + i * step
         y = float(height - bottom)

@@ -90,6 +90,7 @@ def test_index_loads_offline_with_its_tables_and_charts(visit, report_site):
     assert page.locator("#t-articles tbody tr").count() == min(25, len(records))
     assert page.locator("#articles .count").inner_text() == f"{len(records)} of {len(records)} rows"
     assert page.locator("svg.chart").count() == 3
+    page.set_viewport_size({"width": 1200, "height": 1500})  # summary and the first charts in one picture
     assert visit.shot("index").stat().st_size > 10_000
     visit.clean()
 
