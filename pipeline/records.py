@@ -19,10 +19,11 @@ from pipeline.components.mentions import TEXT_KEY, Mention
 from pipeline.components.quotes.results import Attribution
 from pipeline.ingest import Article
 from pipeline.measure_records import record_measures
+from pipeline.record_ids import span_ids
 
 
 def mention_entities(doc: Doc, mentions: list[Mention], text: str) -> list[Entity]:
-    """Entities `e1..eN` in text order; index k of `mentions` becomes id `e{k+1}`."""
+    """Entities in text order, with ids from their spans (`pipeline.record_ids`)."""
     out = []
     # character offsets from arrays, read at the mentions' words only (a Span per mention builds Tokens)
     starts: list[int] = []
@@ -32,13 +33,14 @@ def mention_entities(doc: Doc, mentions: list[Mention], text: str) -> list[Entit
         starts = arr[[m.start for m in mentions], 0].tolist()
         last = arr[[m.end - 1 for m in mentions]]
         ends = (last[:, 0] + last[:, 1]).tolist()
-    for k, (m, s, e) in enumerate(zip(mentions, starts, ends, strict=True), 1):
+    ids = span_ids("e", zip(starts, ends, strict=True))
+    for k, (m, s, e) in enumerate(zip(mentions, starts, ends, strict=True)):
         attrs = dict(m.attrs)
         if m.antecedent is not None:
-            attrs["antecedent"] = f"e{m.antecedent + 1}"
+            attrs["antecedent"] = ids[m.antecedent]
         out.append(
             Entity(
-                id=f"e{k}",
+                id=ids[k],
                 text=text[s:e],
                 start=s,
                 end=e,
@@ -62,11 +64,12 @@ def doc_to_record(doc: Doc, article: Article, info: PipelineInfo) -> ArticleReco
     # the stages cached the text (spaCy rebuilds doc.text from every token on each read)
     text = doc.user_data.pop(TEXT_KEY, None) or doc.text
     entities = mention_entities(doc, mentions, text)
-    measures, about = record_measures(doc, text)
-    quotes: list[Quote] = []
-    attributions: list[Attribution] = doc._.trade_quotes or []
-    for k, q in enumerate(sorted(attributions, key=lambda q: (q.start, q.end)), 1):
-        quotes.append(_quote(text, q, k, about.get((q.start, q.end), [])))
+    entity_ids = [e.id for e in entities]
+    attributions = sorted(doc._.trade_quotes or [], key=lambda q: (q.start, q.end))
+    quote_ids = span_ids("q", ((q.start, q.end) for q in attributions))
+    measures, about = record_measures(doc, text, entity_ids, quote_ids)
+    quotes = [_quote(text, q, qid, entity_ids, about.get((q.start, q.end), []))
+              for q, qid in zip(attributions, quote_ids, strict=True)]
     return ArticleRecord(
         doc_id=article.doc_id,
         source=article.source,
@@ -78,20 +81,20 @@ def doc_to_record(doc: Doc, article: Article, info: PipelineInfo) -> ArticleReco
     )
 
 
-def _quote(text: str, q: Attribution, k: int, about: list[str]) -> Quote:
+def _quote(text: str, q: Attribution, quote_id: str, entity_ids: list[str], about: list[str]) -> Quote:
     speaker = None
     sp = q.speaker
     if sp is not None:
         speaker = Speaker(
             mention=_span(text, *sp.mention) if sp.mention else None,
-            entity_id=f"e{sp.mention_index + 1}" if sp.mention_index is not None else None,
+            entity_id=entity_ids[sp.mention_index] if sp.mention_index is not None else None,
             name=sp.name,
             canonical_id=sp.canonical_id,
             label=sp.label,
             title=sp.title,
         )
     return Quote(
-        id=f"q{k}",
+        id=quote_id,
         text=text[q.start : q.end],
         start=q.start,
         end=q.end,

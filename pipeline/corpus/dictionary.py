@@ -46,7 +46,7 @@ TABLES: tuple[TableDoc, ...] = (
     )),
     TableDoc("mentions", "one row per entity mention in an article", (
         C("doc_id", "VARCHAR", "article the mention is in", "PK, FK articles"),
-        C("mention_id", "VARCHAR", "mention id within the article (record field `id`)", "PK"),
+        C("mention_id", "VARCHAR", "mention id from its span: e<start>-<end>, stable across runs", "PK"),
         C("text", "VARCHAR", "the mention as written"),
         C("start_char", "INTEGER", "character offset of the start in articles.text"),
         C("end_char", "INTEGER", "character offset of the end (exclusive)"),
@@ -61,7 +61,7 @@ TABLES: tuple[TableDoc, ...] = (
     )),
     TableDoc("quotes", "one row per quotation or reported statement", (
         C("doc_id", "VARCHAR", "article the quote is in", "PK, FK articles"),
-        C("quote_id", "VARCHAR", "quote id within the article (record field `id`)", "PK"),
+        C("quote_id", "VARCHAR", "quote id within the article, from its span: q<start>-<end>", "PK"),
         C("text", "VARCHAR", "the quoted content (marks excluded) or the reported clause"),
         C("start_char", "INTEGER", "character offset of the start in articles.text"),
         C("end_char", "INTEGER", "character offset of the end (exclusive)"),

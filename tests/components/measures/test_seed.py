@@ -61,4 +61,4 @@ def test_seed_repeal_actor_is_the_administration_not_biden(seed_record):
 def test_seed_headline_is_evidence_of_the_negotiation(seed_record):
     talks = seed_record.measures[0]
     assert talks.evidence[0].start == 0 and len(talks.evidence) == 2
-    assert talks.quote_ids == ["q1"]
+    assert talks.quote_ids == [seed_record.quotes[0].id]
