@@ -14,8 +14,8 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 import pipeline.components  # noqa: F401  (registers the trade_* factories)
+from pipeline.components.caches import TEXT_KEY
 from pipeline.components.entities import RULER_EXACT, RULER_LOWER, RULES_KEY
-from pipeline.components.mentions import TEXT_KEY
 from pipeline.errors import ErrorCode, TradexError
 from pipeline.rules.packs import cached_packs, pack_patterns
 from pipeline.settings import Settings

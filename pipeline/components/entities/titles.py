@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from models.records import Label
+from models.records import PEOPLE_LABELS, Label
 from pipeline.components.entities.lexicon import EntityLexicon
 from pipeline.components.mentions import Mention
 
@@ -29,7 +29,7 @@ def attach_titles(lex: EntityLexicon, doc: Doc, mentions: list[Mention], titles:
     found: dict[str, str] = {}
     official_keys: set[str] = set()
     for m in mentions:
-        if m.label not in (Label.PERSON, Label.OFFICIAL):
+        if m.label not in PEOPLE_LABELS:
             continue
         key = m.canonical_id or m.canonical_name
         before = title_before(lex, doc, m, title_end, mentions)
@@ -51,7 +51,7 @@ def attach_titles(lex: EntityLexicon, doc: Doc, mentions: list[Mention], titles:
             found[key] = title
     for m in mentions:
         key = m.canonical_id or m.canonical_name
-        if m.label not in (Label.PERSON, Label.OFFICIAL):
+        if m.label not in PEOPLE_LABELS:
             continue
         if "title" not in m.attrs and key in found:
             m.attrs["title"] = found[key]
