@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from models.records import Label
-from models.rules import ENTRY_MODELS, CueEntry, PatternLexicon, RuleEntry, TitleEntry
+from models.rules import ENTRY_MODELS, CueEntry, PatternLexicon, QuoteWords, RuleEntry, TitleEntry
 
 PACK_FILES: dict[str, Label] = {f"{label.value.lower()}.jsonl": label for label in Label}
 
@@ -63,6 +63,7 @@ class RulePacks:
     cues: list[CueEntry] = field(default_factory=list)
     titles: list[TitleEntry] = field(default_factory=list)
     patterns: PatternLexicon | None = None
+    quote_words: QuoteWords | None = None
     version: str = ""
     sources: list[str] = field(default_factory=list)
 
@@ -93,6 +94,24 @@ def _read_jsonl(path: Path, model: type[BaseModel], problems: list[PackProblem])
                     loc = ".".join(str(x) for x in err["loc"])
                     problems.append(PackProblem(name, n, loc, err["msg"]))
     return out
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _read_json(path: Path, model: type[M], digest: Any, problems: list[PackProblem]) -> M | None:
+    """One JSON lexicon file (a later folder's file replaces the whole lexicon), or None when absent."""
+    if not path.exists():
+        return None
+    raw = path.read_bytes()
+    digest.update(raw)
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as e:
+        for err in e.errors():
+            loc = ".".join(str(x) for x in err["loc"])
+            problems.append(PackProblem(f"lexicon/{path.name}", 0, loc, err["msg"]))
+        return None
 
 
 def _pack_dirs(extra: Iterable[Path | str] = ()) -> list[Path]:
@@ -149,17 +168,12 @@ def load_rule_packs(*, extra_dirs: Iterable[Path | str] = (), include_builtin: b
             digest.update((lex / "titles.jsonl").read_bytes())
             titles = [t for _, t in _read_jsonl(lex / "titles.jsonl", TitleEntry, problems)]
             packs.titles = _merge_titles(packs.titles, titles)  # type: ignore[arg-type]
-        if (lex / "patterns.json").exists():
-            raw = (lex / "patterns.json").read_bytes()
-            digest.update(raw)
-            try:
-                packs.patterns = PatternLexicon.model_validate_json(raw)
-            except ValidationError as e:
-                for err in e.errors():
-                    loc = ".".join(str(x) for x in err["loc"])
-                    problems.append(PackProblem("lexicon/patterns.json", 0, loc, err["msg"]))
+        packs.patterns = _read_json(lex / "patterns.json", PatternLexicon, digest, problems) or packs.patterns
+        packs.quote_words = _read_json(lex / "quotes.json", QuoteWords, digest, problems) or packs.quote_words
     if packs.patterns is None and not problems:
         problems.append(PackProblem("lexicon/patterns.json", 0, "", "missing: the pattern lexicon is required"))
+    if packs.quote_words is None and not problems:
+        problems.append(PackProblem("lexicon/quotes.json", 0, "", "missing: the quote word lists are required"))
     problems += _alias_conflicts(packs)
     if problems:
         raise PackError(problems)
