@@ -25,6 +25,9 @@ from pipeline.settings import QuoteSettings
 # the stage's result: list[Attribution] sorted by (start, end) (see results.py)
 if not Doc.has_extension("trade_quotes"):
     Doc.set_extension("trade_quotes", default=None)
+# sentences the dependency parser raised on in this doc (read as unparsed; summed in the run summary)
+if not Doc.has_extension("trade_parse_failures"):
+    Doc.set_extension("trade_parse_failures", default=0)
 
 
 class TradeQuotes:
@@ -47,6 +50,7 @@ class TradeQuotes:
         found = dedupe(found)
         inherit_channels(found)
         doc._.trade_quotes = sorted(found, key=lambda f: (f.start, f.end))
+        doc._.trade_parse_failures = st.parses.failures
         return doc
 
     def state(self, doc: Doc) -> DocState:
