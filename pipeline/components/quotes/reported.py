@@ -101,7 +101,7 @@ def _according_to(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
 
 def _that_clause(st: DocState, sent: Span, cue: Cue) -> Reading:
     """CUE (object)? that CLAUSE (word lists, not Token objects: this runs for every cue of every sentence)."""
-    ix = st.ix
+    ix, words = st.ix, st.lex.words
     s_lo, s_hi = sent.start, sent.end
     lower, texts, quoted, punct = ix.lower, ix.texts, ix.tok_quoted, ix.punct
     k = cue.end
@@ -115,10 +115,10 @@ def _that_clause(st: DocState, sent: Span, cue: Cue) -> Reading:
         # only a recipient, a time or a setting may stand between the cue and "that" ("told CNBC on Tuesday
         # that"); "said the warning was indicative that" is a that-less clause with its own "that"
         and all(
-            (not punct[x] and (lower[x] in st.lex.words.before_that or x in ix.tok_mention)) or texts[x] == ","
+            (not punct[x] and (lower[x] in words.before_that or x in ix.tok_mention)) or texts[x] == ","
             for x in range(cue.end, k)
         )
-        and not (k + 1 < s_hi and lower[k + 1] in st.lex.words.not_after_that)
+        and not (k + 1 < s_hi and lower[k + 1] in words.not_after_that)
     ):
         return NO_MATCH
     content = _trim_end(st, list(ix.doc[k:s_hi]))
@@ -130,13 +130,13 @@ def _that_clause(st: DocState, sent: Span, cue: Cue) -> Reading:
 
 def _clause_before_cue(st: DocState, sent: Span, cue: Cue) -> Reading:
     """CLAUSE, SPEAKER CUE.   /   CLAUSE, CUE SPEAKER."""
-    ix = st.ix
+    ix, words = st.ix, st.lex.words
     s_lo, s_hi = sent.start, sent.end
     lower, texts, punct = ix.lower, ix.texts, ix.punct
     tail_has_words = any(
         not punct[x]
-        and lower[x] not in st.lex.words.skip_between
-        and lower[x] not in st.lex.words.tail_skip
+        and lower[x] not in words.skip_between
+        and lower[x] not in words.tail_skip
         and not (x in ix.tok_mention and ix.mentions[ix.tok_mention[x]].label is Label.MEDIA)
         for x in range(cue.end, s_hi)
     )
