@@ -3,24 +3,26 @@ a public office makes the person an OFFICIAL."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from spacy.tokens import Doc
 
 from models.records import PEOPLE_LABELS, Label
 from pipeline.components.entities.lexicon import EntityLexicon
 from pipeline.components.mentions import Mention
+from pipeline.components.overlap import drop_overlaps
+
+
+class _TitleSpan(NamedTuple):
+    start: int
+    end: int
 
 
 def title_spans(lex: EntityLexicon, doc: Doc) -> list[tuple[int, int]]:
     """Token ranges of office/role titles, longest first-come."""
-    spans = [(s, e) for _, s, e in lex.title_matcher(doc)]
-    spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
-    out: list[tuple[int, int]] = []
-    last_end = -1
-    for s, e in spans:
-        if s >= last_end:
-            out.append((s, e))
-            last_end = e
-    return out
+    spans = [_TitleSpan(s, e) for _, s, e in lex.title_matcher(doc)]
+    kept = drop_overlaps(spans, key=lambda t: (t.start, -(t.end - t.start)))
+    return [(t.start, t.end) for t in kept]
 
 
 def attach_titles(lex: EntityLexicon, doc: Doc, mentions: list[Mention], titles: list[tuple[int, int]]) -> None:
