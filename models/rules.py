@@ -180,6 +180,11 @@ class CueEntry(BaseModel):
     pos: Literal["VERB", "PHRASE", "NOUN"] = "VERB"
     allows_indirect: bool = True
     channel: str | None = Field(None, description="default channel, e.g. 'X' for 'tweeted'")
+    bare_lemma: bool = Field(
+        False,
+        description="the lemma as written is a cue even without a tagger ('say'); most bare lemmas are too often "
+        "nouns there ('note', 'report')",
+    )
 
     @model_validator(mode="after")
     def _forms_lower(self) -> CueEntry:
@@ -337,4 +342,71 @@ class MeasureLexicon(BaseModel):
             _lower_phrases(words, f"status {status} word")
         if len(set(self.status_order)) != len(self.status_order) or set(self.status_order) != set(self.status):
             raise ValueError("status_order must name every status of the status table once")
+        return self
+
+
+class QuoteWords(BaseModel):
+    """Word lists of the quote stage (`lexicon/quotes.json`), all lower case but the platform names.
+
+    The four lists marked "(and the weekdays)" also hold every word of `weekdays`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    personal_pronouns: dict[str, Literal["m", "f"]] = Field(description="he/she/him/her and the gender they name")
+    plural_or_org_pronouns: list[str] = Field(description="pronouns for a group or an organisation: it, they, we")
+    weekdays: list[str] = Field(description="the days of the week")
+    before_that: list[str] = Field(
+        description="words that may stand between a cue and its 'that': recipients, times, settings, adverbs "
+        "(and the weekdays)"
+    )
+    skip_between: list[str] = Field(
+        description="words skipped between a speaker and the cue, or after the cue before the end (and the weekdays)"
+    )
+    recipient_words: list[str] = Field(
+        description="what may stand between a cue and an opening mark besides an outlet: 'told reporters:' "
+        "(and the weekdays)"
+    )
+    after_cue_skip: list[str] = Field(
+        description="skipped after a cue before its speaker: 'said on Tuesday X' (and the weekdays)"
+    )
+    not_after_that: list[str] = Field(
+        description="after 'that' these make it a determiner ('that same day'), not a clause"
+    )
+    clause_breaks: list[str] = Field(description="words that end a speaker phrase or put a cue in another clause")
+    subject_words: list[str] = Field(description="words that open a that-less reported clause: 'said it would'")
+    honorifics: list[str] = Field(description="Mr. / Ms. / Dr. before a name")
+    role_links: list[str] = Field(
+        description="'a spokesperson for Huawei': the words between a role and its organisation"
+    )
+    source_counts: list[str] = Field(
+        description="numbers of people before an unnamed source: 'two people familiar with'"
+    )
+    progressive_aux: list[str] = Field(
+        description="auxiliaries before a participle cue that keep its own subject: 'is saying'"
+    )
+    trim_phrases: list[str] = Field(
+        description="two words after a comma that start a trailing attribution, cut from a clause"
+    )
+    trim_pronouns: list[str] = Field(
+        description="pronouns after a comma that, with a cue, start a trailing attribution"
+    )
+    trim_cues: list[str] = Field(description="cues after a comma that start a trailing attribution: ', said X'")
+    tail_skip: list[str] = Field(description="words after a cue that do not make the rest of the sentence a clause")
+    channel_triggers: list[str] = Field(description="words after which a channel or an outlet may be named")
+    tell_words: list[str] = Field(description="forms of 'tell': the outlet after them is the channel ('told CNBC')")
+    setting_words: list[str] = Field(description="prepositions before a channel noun: 'in a statement', 'on X'")
+    possessive_determiners: list[str] = Field(description="determiners before a channel noun: 'in his speech'")
+    channel_links: list[str] = Field(
+        description="'in an interview with Bloomberg': words between a channel noun and an outlet"
+    )
+    platforms: list[str] = Field(description="platforms named after 'on' as a channel: X, Weibo (as written)")
+
+    @model_validator(mode="after")
+    def _lower_case(self) -> QuoteWords:
+        for name, value in self:
+            if name == "platforms":
+                continue
+            for w in value:
+                if w != w.lower() or w != w.strip() or not w:
+                    raise ValueError(f"{name}: {w!r} must be lower-case without surrounding spaces")
         return self

@@ -23,11 +23,11 @@ from pipeline.runner import (
     Processor,
     ProgressFn,
     RunSummary,
-    _part_names,
-    _run_partition,
     errors_path_for,
     finish_run,
+    part_names,
     prepare_output,
+    run_partition,
     write_errors_coded,
 )
 from pipeline.settings import Settings
@@ -54,7 +54,7 @@ def _processor(settings_json: str) -> Processor:
 def dask_partition(*, part_dir: str, index: int, items: list[Item], fingerprint: str, settings_json: str) -> PartCounts:
     """Worker side: run one partition and write its files into `part_dir`; return its counts."""
     try:
-        return _run_partition(_processor(settings_json), Path(part_dir), index, items, fingerprint)
+        return run_partition(_processor(settings_json), Path(part_dir), index, items, fingerprint)
     except TradexError as e:
         # TradexError takes two constructor arguments and does not unpickle on the client; send its text
         raise RuntimeError(str(e)) from None
@@ -181,7 +181,7 @@ def _run_extract_dask_locked(
 def _check_parts(part_dir: Path, n_parts: int) -> None:
     """Every partition file must be visible here; a remote worker writing to its own disk is a setup error."""
     for index in range(n_parts):
-        for path in _part_names(part_dir, index)[:2]:
+        for path in part_names(part_dir, index)[:2]:
             if not path.exists():
                 raise TradexError(
                     ErrorCode.BAD_CONFIG,

@@ -14,9 +14,9 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 import pipeline.components  # noqa: F401  (registers the trade_* factories)
+from pipeline.components.caches import TEXT_KEY
 from pipeline.components.entities import RULER_EXACT, RULER_LOWER, RULES_KEY
 from pipeline.components.measures.adapter import PUBLISHED_KEY
-from pipeline.components.mentions import TEXT_KEY
 from pipeline.errors import ErrorCode, TradexError
 from pipeline.rules.packs import cached_packs, pack_patterns
 from pipeline.settings import Settings
@@ -139,13 +139,13 @@ def build_nlp(settings: Settings) -> Language:
     # (a pass over the doc as well would be wasted on wire copy, where nearly every story wraps lines).
     nlp.disable_pipe(RULER_EXACT)
     nlp.disable_pipe(RULER_LOWER)
-    use_ner = settings.use_model_ner and "ner" in nlp.component_names
+    use_ner = settings.entities.use_model_ner and "ner" in nlp.component_names
     nlp.add_pipe(
         "trade_entities",
         config={
             "rules_dirs": [str(p) for p in settings.rules_dirs],
             "use_model_ner": use_ner,
-            "ner_window": settings.ner_window,
+            "ner_window": settings.entities.ner_window,
         },
     )
     nlp.add_pipe(

@@ -15,7 +15,8 @@ from models.records import (
     Span,
     Speaker,
 )
-from pipeline.components.mentions import TEXT_KEY, Mention
+from pipeline.components.caches import release as release_stage_caches
+from pipeline.components.mentions import Mention
 from pipeline.components.quotes.results import Attribution
 from pipeline.ingest import Article
 from pipeline.measure_records import record_measures
@@ -61,8 +62,8 @@ def _span(text: str, start_char: int, end_char: int) -> Span:
 def doc_to_record(doc: Doc, article: Article, info: PipelineInfo) -> ArticleRecord:
     """The record of one article; spans are validated against the text by the model."""
     mentions: list[Mention] = doc._.trade_mentions or []
-    # the stages cached the text (spaCy rebuilds doc.text from every token on each read)
-    text = doc.user_data.pop(TEXT_KEY, None) or doc.text
+    # the stages cached the text (spaCy rebuilds doc.text from every token on each read); the Doc is done with
+    text = release_stage_caches(doc) or doc.text
     entities = mention_entities(doc, mentions, text)
     entity_ids = [e.id for e in entities]
     attributions = sorted(doc._.trade_quotes or [], key=lambda q: (q.start, q.end))

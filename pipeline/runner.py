@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from models.records import ArticleRecord, ErrorRecord, PipelineInfo
 from pipeline.errors import ErrorCode, TradexError
@@ -75,6 +76,8 @@ class Processor:
     # the heap, and the collector's full passes would walk them again and again (about 7% of a rules-only run)
     freeze_heap: bool = False
     frozen: bool = False
+    # sentences of the last partition the dependency parser raised on (the quote stage reads them unparsed)
+    parse_failures: int = 0
 
     def ensure(self) -> tuple[Language, PipelineInfo]:
         if self.nlp is None or self.info is None:
@@ -97,6 +100,7 @@ class Processor:
         out: dict[int, str] = {}
         errors: dict[int, str] = {}
         docs = self._docs(nlp, articles)
+        self.parse_failures = sum(d._.trade_parse_failures for d in docs if isinstance(d, Doc))
         a = 0
         for pos, it in enumerate(items):
             if isinstance(it, ErrorRecord):
@@ -166,7 +170,7 @@ def _exit_with_parent(parent: int) -> None:
 
 def _work(part_dir: str, index: int, items: list[Item], fingerprint: str) -> tuple[int, int, int, int]:
     assert _WORKER is not None
-    return _run_partition(_WORKER, Path(part_dir), index, items, fingerprint)
+    return run_partition(_WORKER, Path(part_dir), index, items, fingerprint)
 
 
 def _fingerprint(items: list[Item], run_key: str = "") -> str:
@@ -221,16 +225,18 @@ def run_key(parts: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def _part_names(part_dir: Path, index: int) -> tuple[Path, Path, Path]:
+def part_names(part_dir: Path, index: int) -> tuple[Path, Path, Path]:
+    """The records file, errors file and done marker of partition `index` (every backend writes these)."""
     base = part_dir / f"part-{index:06d}"
     return base.with_suffix(".jsonl"), base.with_suffix(".errors.jsonl"), base.with_suffix(".done")
 
 
-def _run_partition(
+def run_partition(
     proc: Processor, part_dir: Path, index: int, items: list[Item], fingerprint: str
 ) -> tuple[int, int, int, int]:
+    """Process one partition into its part files and done marker; (index, records, errors, words)."""
     recs, errs = proc.process(items)
-    rec_path, err_path, done = _part_names(part_dir, index)
+    rec_path, err_path, done = part_names(part_dir, index)
     atomic_write_lines(rec_path, recs)
     atomic_write_lines(err_path, errs)
     words = sum(len(it.text.split()) for it in items if isinstance(it, Article))
@@ -241,6 +247,8 @@ def _run_partition(
         "records": len(recs),
         "errors": len(errs),
         "words": words,
+        # sentences the dependency parser failed on (read as unparsed), for the run summary
+        "parse_failures": proc.parse_failures,
         # digests of what this task wrote (from memory: the files may already have been touched again)
         "sha256": [_lines_digest(recs), _lines_digest(errs)],
     }
@@ -265,14 +273,14 @@ def _file_digest(path: Path) -> str | None:
 
 
 def _done_marker(part_dir: Path, index: int, fingerprint: str) -> dict[str, Any] | None:
-    done = _part_names(part_dir, index)[2]
+    done = part_names(part_dir, index)[2]
     try:
         data: dict[str, Any] = json.loads(done.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return None
     if data.get("fingerprint") != fingerprint:
         return None
-    rec_path, err_path, _ = _part_names(part_dir, index)
+    rec_path, err_path, _ = part_names(part_dir, index)
     if data.get("sha256") != [_file_digest(rec_path), _file_digest(err_path)]:
         return None  # a part file changed after its marker: redo the partition
     return data
@@ -300,6 +308,7 @@ class RunSummary:
     errors_file: str = ""
     error_codes: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    parse_failures: int = 0
 
     def account(self, n_rec: int, n_err: int, words: int, on_progress: ProgressFn | None = None) -> None:
         """Count one finished partition and report progress (articles done, words, partitions)."""
@@ -315,7 +324,8 @@ class RunSummary:
         return 0 if self.errors == 0 else 1
 
     def line(self) -> str:
-        return f"{self.inputs} articles: {self.records} records, {self.errors} errors -> {self.output}"
+        unparsed = f", {self.parse_failures} sentences unparsed (parser failed)" if self.parse_failures else ""
+        return f"{self.inputs} articles: {self.records} records, {self.errors} errors{unparsed} -> {self.output}"
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "summary": self.line()}
@@ -398,6 +408,7 @@ def finish_run(
 ) -> RunSummary:
     """Join the partitions into the output files, count error codes, remove the parts, close the summary."""
     _join_parts(part_dir, n_parts, output, errors_output)
+    summary.parse_failures = sum(_parse_failures(part_dir, index) for index in range(n_parts))
     summary.error_codes = _count_codes(errors_output)
     shutil.rmtree(part_dir, ignore_errors=True)
     summary.inputs = summary.records + summary.errors
@@ -492,7 +503,7 @@ def _run_extract_locked(
         proc = Processor(settings, freeze_heap=True)
         try:
             for index, items, fp in todo:
-                _, r, e, w = _run_partition(proc, part_dir, index, items, fp)
+                _, r, e, w = run_partition(proc, part_dir, index, items, fp)
                 account(r, e, w)
         finally:
             if proc.frozen:  # the caller's own objects were frozen too: give them back to the collector
@@ -535,13 +546,20 @@ def _run_extract_locked(
     )
 
 
+def _parse_failures(part_dir: Path, index: int) -> int:
+    try:
+        return int(json.loads(part_names(part_dir, index)[2].read_text(encoding="utf-8")).get("parse_failures", 0))
+    except (OSError, ValueError):
+        return 0
+
+
 def _join_parts(part_dir: Path, n_parts: int, output: Path, errors_output: Path) -> None:
     for target, pick in ((output, 0), (errors_output, 1)):
         tmp = target.with_name(target.name + ".tmp")
         try:
             with tmp.open("wb") as out:
                 for index in range(n_parts):
-                    with _part_names(part_dir, index)[pick].open("rb") as fh:
+                    with part_names(part_dir, index)[pick].open("rb") as fh:
                         shutil.copyfileobj(fh, out)
                 out.flush()
                 os.fsync(out.fileno())

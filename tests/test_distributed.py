@@ -135,7 +135,7 @@ def test_failed_partition_is_retried_without_loss_or_duplicates(
 
         import pipeline.distributed as backend
 
-        real = backend._run_partition
+        real = backend.run_partition
 
         def flaky(proc, part_dir, index, items, fp):  # type: ignore[no-untyped-def]
             if index == 1 and not flag.exists():
@@ -146,7 +146,7 @@ def test_failed_partition_is_retried_without_loss_or_duplicates(
                 raise RuntimeError("injected failure")
             return real(proc, part_dir, index, items, fp)
 
-        backend._run_partition = flaky  # type: ignore[assignment]
+        backend.run_partition = flaky  # type: ignore[assignment]
 
     with distributed.Client(scheduler) as client:
         client.run(arm)

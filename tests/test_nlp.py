@@ -149,7 +149,16 @@ def test_component_defaults_come_from_the_settings_model():
     ents = Language.get_factory_meta("trade_entities").default_config
     quotes = Language.get_factory_meta("trade_quotes").default_config
     assert {k: ents[k] for k in ("use_model_ner", "ner_window")} == {
-        "use_model_ner": Settings().use_model_ner,
-        "ner_window": Settings().ner_window,
+        "use_model_ner": Settings().entities.use_model_ner,
+        "ner_window": Settings().entities.ner_window,
     }
     assert {k: v for k, v in quotes.items() if k != "rules_dirs"} == QuoteSettings().model_dump()
+
+
+def test_every_trade_factory_is_an_entry_point():
+    """spaCy finds the factories of an installed tradex without importing it first (a saved pipeline loads)."""
+    from importlib.metadata import entry_points
+
+    names = {ep.name: ep.value for ep in entry_points(group="spacy_factories")}
+    assert names["trade_sentences"] == "pipeline.components.sentences:make_trade_sentences"
+    assert {"trade_entities", "trade_quotes"} <= set(names)

@@ -15,7 +15,7 @@ import pytest
 from models.records import ArticleRecord
 from pipeline.runner import errors_path_for, run_extract
 from pipeline.settings import Settings
-from tests.conftest import BROKEN, CONTRACT, REUTERS, SYNTHETIC, need_shared
+from tests.conftest import BROKEN, CONTRACT, MODEL, REUTERS, SYNTHETIC, need_model, need_shared
 
 TRADEX = [sys.executable, "-m", "pipeline.cli"]
 
@@ -198,3 +198,32 @@ def test_a_run_in_the_callers_process_leaves_the_heap_unfrozen(tmp_path, resume)
     assert gc.get_freeze_count() == before
     if not resume:
         assert max(seen) > before  # frozen while the partitions ran
+
+
+@pytest.mark.slow
+def test_parser_failures_are_counted_in_the_summary(tmp_path, monkeypatch):
+    """A sentence the dependency parser raises on is read unparsed, and the run summary says how many."""
+    need_model()
+    from pipeline.components.quotes import TradeQuotes
+
+    def broken_parser(doc):
+        raise RuntimeError("parser down")
+
+    original = TradeQuotes.__init__
+
+    def with_broken_parser(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if self.parser is not None:  # a model's parser: make it fail
+            self.parser = broken_parser
+
+    monkeypatch.setattr(TradeQuotes, "__init__", with_broken_parser)
+    src = tmp_path / "in.jsonl"
+    text = "The ministry said the new export rules on chips would take effect next month, officials added."
+    src.write_text(json.dumps({"id": "a1", "text": text}) + "\n", encoding="utf-8")
+    summary = run_extract([str(src)], tmp_path / "out.jsonl", settings=Settings(model=MODEL))
+    assert summary.records == 1
+    assert summary.parse_failures >= 1
+    assert f"{summary.parse_failures} sentences unparsed (parser failed)" in summary.line()
+    monkeypatch.undo()
+    healthy = run_extract([str(src)], tmp_path / "ok.jsonl", settings=Settings(model=MODEL))
+    assert healthy.parse_failures == 0 and "unparsed" not in healthy.line()

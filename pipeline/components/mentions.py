@@ -1,4 +1,5 @@
-"""The in-memory form of an entity mention, shared by the entity, quote and record stages."""
+"""The in-memory form of an entity mention, shared by the entity, quote and record stages, and the line-wrap
+view of a doc the stages match on."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from spacy.attrs import IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 from models.records import Label
+from pipeline.components.caches import COMPACT_KEY, SPACES_KEY, WORDS_KEY
+from pipeline.components.overlap import drop_overlaps
 
 # Higher wins when two candidate spans of the same length overlap.
 METHOD_PRIORITY = {"rule": 3, "pattern": 2, "model": 1, "coref": 0}
@@ -42,21 +45,8 @@ class Mention:
 
 def filter_mentions(candidates: list[Mention]) -> list[Mention]:
     """Keep the longest, then the highest-priority method, then the earliest; drop overlaps."""
-    order = sorted(candidates, key=lambda m: (-m.length, -METHOD_PRIORITY[m.method], m.start))
-    taken: list[Mention] = []
-    claimed: set[int] = set()
-    for m in order:
-        if any(i in claimed for i in range(m.start, m.end)):
-            continue
-        taken.append(m)
-        claimed.update(range(m.start, m.end))
-    return sorted(taken, key=lambda m: m.start)
-
-
-# doc.user_data keys of per-document caches the stages share: the text, its words, the spaces after them
-TEXT_KEY = "trade_text"
-WORDS_KEY = "trade_texts"
-SPACES_KEY = "trade_spaces"
+    kept = drop_overlaps(candidates, key=lambda m: (-m.length, -METHOD_PRIORITY[m.method], m.start))
+    return sorted(kept, key=lambda m: m.start)
 
 
 def compact_view(doc: Doc) -> tuple[Doc, list[int]] | None:
@@ -65,13 +55,13 @@ def compact_view(doc: Doc) -> tuple[Doc, list[int]] | None:
     Wire copy wraps lines inside names (“United\\nStates”); spaCy keeps the newline as a token, so
     phrase patterns cannot match across it. Matching on this view and mapping back finds them.
     """
-    cached = doc.user_data.get("trade_compact")
+    cached = doc.user_data.get(COMPACT_KEY)
     if cached is not None:
         return cached if cached != "none" else None
     # array access: building Token objects for every word costs more than the matching itself
     arr = doc.to_array([ORTH, IS_SPACE, SPACY])
     if len(arr) == 0 or not arr[:, 1].any():
-        doc.user_data["trade_compact"] = "none"
+        doc.user_data[COMPACT_KEY] = "none"
         return None
     kept = (arr[:, 1] == 0).nonzero()[0]
     keep = kept.tolist()
@@ -90,43 +80,8 @@ def compact_view(doc: Doc) -> tuple[Doc, list[int]] | None:
         # `sent_starts` argument of Doc checks every value in Python)
         starts = numpy.where(_sent_starts(flags, kept), 1, -1).astype("uint64").reshape(-1, 1)
         compact.from_array([SENT_START], cast(Any, starts))
-    doc.user_data["trade_compact"] = (compact, keep)
+    doc.user_data[COMPACT_KEY] = (compact, keep)
     return compact, keep
-
-
-def doc_text(doc: Doc) -> str:
-    """`doc.text`, computed once per document (spaCy joins every token each time it is read)."""
-    text: str | None = doc.user_data.get(TEXT_KEY)
-    if text is None:
-        text = doc.text
-        doc.user_data[TEXT_KEY] = text
-    return text
-
-
-def doc_words(doc: Doc) -> list[str]:
-    """The words of `doc` as plain strings, cached on the doc for the stages that scan every word."""
-    words: list[str] | None = doc.user_data.get(WORDS_KEY)
-    if words is None:
-        strings = doc.vocab.strings
-        words = [strings[o] for o in doc.to_array(ORTH).tolist()] if len(doc) else []
-        doc.user_data[WORDS_KEY] = words
-    return words
-
-
-def doc_spaces(doc: Doc) -> list[bool]:
-    """Whether each word of `doc` is followed by a space, cached like `doc_words`."""
-    spaces: list[bool] | None = doc.user_data.get(SPACES_KEY)
-    if spaces is None:
-        spaces = (doc.to_array(SPACY) != 0).tolist() if len(doc) else []
-        doc.user_data[SPACES_KEY] = spaces
-    return spaces
-
-
-def span_text(doc: Doc, start: int, end: int) -> str:
-    """`doc[start:end].text` from the cached words, without building a Span and its tokens."""
-    words, spaces = doc_words(doc), doc_spaces(doc)
-    inner = zip(words[start : end - 1], spaces[start : end - 1], strict=True)
-    return "".join([w + " " if sp else w for w, sp in inner]) + words[end - 1]
 
 
 def has_annotation(doc: Doc, attr: int) -> bool:

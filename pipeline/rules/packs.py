@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -20,6 +20,7 @@ from models.rules import (
     MeasureLexicon,
     MeasureTriggerEntry,
     PatternLexicon,
+    QuoteWords,
     RuleEntry,
     TitleEntry,
 )
@@ -75,6 +76,7 @@ class RulePacks:
     # the measure stage's triggers (in file order, user files after the built-in one) and word lists
     measure_triggers: list[MeasureTriggerEntry] = field(default_factory=list)
     measure_words: MeasureLexicon | None = None
+    quote_words: QuoteWords | None = None
     version: str = ""
     sources: list[str] = field(default_factory=list)
     # a user entry that replaces a built-in (or earlier folder's) id: allowed, but said (an error with strict)
@@ -121,6 +123,24 @@ def _read_jsonl(path: Path, model: type[BaseModel], problems: list[PackProblem])
         except RecursionError:
             problems.append(PackProblem(name, n, "", "nested too deeply to validate"))
     return out
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _read_json(path: Path, model: type[M], digest: Any, problems: list[PackProblem]) -> M | None:
+    """One JSON lexicon file (a later folder's file replaces the whole lexicon), or None when absent."""
+    if not path.exists():
+        return None
+    raw = path.read_bytes()
+    digest.update(raw)
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as e:
+        for err in e.errors():
+            loc = ".".join(str(x) for x in err["loc"])
+            problems.append(PackProblem(f"lexicon/{path.name}", 0, loc, err["msg"]))
+        return None
 
 
 def _pack_dirs(extra: Iterable[Path | str] = ()) -> list[Path]:
@@ -187,17 +207,8 @@ def load_rule_packs(
             digest.update((lex / "titles.jsonl").read_bytes())
             titles = [t for _, t in _read_jsonl(lex / "titles.jsonl", TitleEntry, problems)]
             packs.titles = _merge_titles(packs.titles, titles)  # type: ignore[arg-type]
-        if (lex / "patterns.json").exists():
-            raw = (lex / "patterns.json").read_bytes()
-            digest.update(raw)
-            try:
-                packs.patterns = PatternLexicon.model_validate_json(raw)
-            except RecursionError:
-                problems.append(PackProblem("lexicon/patterns.json", 0, "", "nested too deeply to read"))
-            except ValidationError as e:
-                for err in e.errors():
-                    loc = ".".join(str(x) for x in err["loc"])
-                    problems.append(PackProblem("lexicon/patterns.json", 0, loc, err["msg"]))
+        packs.patterns = _read_json(lex / "patterns.json", PatternLexicon, digest, problems) or packs.patterns
+        packs.quote_words = _read_json(lex / "quotes.json", QuoteWords, digest, problems) or packs.quote_words
         if (lex / "measures.jsonl").exists():
             digest.update((lex / "measures.jsonl").read_bytes())
             triggers = [t for _, t in _read_jsonl(lex / "measures.jsonl", MeasureTriggerEntry, problems)]
@@ -209,6 +220,8 @@ def load_rule_packs(
     packs.measure_words = _measure_lexicon(measure_words, problems)
     if packs.patterns is None and not problems:
         problems.append(PackProblem("lexicon/patterns.json", 0, "", "missing: the pattern lexicon is required"))
+    if packs.quote_words is None and not problems:
+        problems.append(PackProblem("lexicon/quotes.json", 0, "", "missing: the quote word lists are required"))
     problems += _alias_conflicts(packs)
     problems += _dangling_references(packs)
     if problems:

@@ -291,8 +291,20 @@ def test_entity_stage_uses_ents_set_before_it(model_nlp):
 
 
 @pytest.mark.parametrize("fixture", ["rules_nlp", pytest.param("model_nlp", marks=pytest.mark.slow)])
-def test_stage_caches_are_dropped_after_the_pipeline(fixture, request):
-    """The per-document caches of the stages do not outlive the pipeline; only the text stays for records."""
+def test_stage_caches_are_dropped_by_the_record_builder(fixture, request):
+    """The per-document caches of the stages are all named in caches.py and do not outlive the record."""
+    from models.records import PipelineInfo, Source
+    from pipeline.components.caches import STAGE_KEYS
+    from pipeline.ingest import Article
+    from pipeline.records import doc_to_record
+
     nlp = request.getfixturevalue(fixture)
-    doc = nlp("LONDON, May 2 - Trade Minister\nJane Doe said Nvidia's H20 sales\nwould resume, Reuters reported.")
-    assert set(doc.user_data) - {k for k in doc.user_data if isinstance(k, tuple)} == {"trade_text"}
+    text = "LONDON, May 2 - Trade Minister\nJane Doe said Nvidia's H20 sales\nwould resume, Reuters reported."
+    doc = nlp(text)
+    cached = set(doc.user_data) - {k for k in doc.user_data if isinstance(k, tuple)}
+    assert cached and cached <= set(STAGE_KEYS)
+    record = doc_to_record(
+        doc, Article("a1", text, Source(path="<test>")), PipelineInfo(version="t", rules_version="t", model=None)
+    )
+    assert record.text == text
+    assert set(doc.user_data) - {k for k in doc.user_data if isinstance(k, tuple)} == set()

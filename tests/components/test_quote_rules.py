@@ -56,3 +56,19 @@ def test_the_doc_carries_typed_attributions(rules_nlp):
     assert first.speaker.name == "Wang Wentao"
     assert first.speaker.label is Label.OFFICIAL
     assert doc.text[first.start : first.end] == "We will respond firmly,"
+
+
+def test_the_quote_word_lists_are_data(tmp_path):
+    """A platform added in a user's `lexicon/quotes.json` is a channel (the lists are no longer code)."""
+    from pipeline.nlp import build_nlp
+    from pipeline.rules.packs import builtin_rules_dir
+    from pipeline.settings import Settings
+
+    words = json.loads((builtin_rules_dir() / "lexicon" / "quotes.json").read_text(encoding="utf-8"))
+    words["platforms"] = [*words["platforms"], "Bluesky"]
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "quotes.json").write_text(json.dumps(words), encoding="utf-8")
+    text = "“We will raise the tariffs on steel,” Nvidia said on Bluesky."
+    for rules_dirs, channel in (([], None), ([tmp_path], "Bluesky")):
+        doc = build_nlp(Settings(model="none", rules_dirs=rules_dirs))(text)
+        assert [q.channel for q in doc._.trade_quotes] == [channel]

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from models.records import Label
 from pipeline.cli import app
-from pipeline.rules.packs import PackError, load_rule_packs
+from pipeline.rules.packs import PackError, builtin_rules_dir, load_rule_packs
 
 runner = CliRunner()
 
@@ -141,3 +141,39 @@ def test_rules_inspection_commands(args, expected):
     res = runner.invoke(app, args)
     assert res.exit_code == 0
     assert expected in res.output
+
+
+def _quote_words(**changes):
+    base = json.loads((builtin_rules_dir() / "lexicon" / "quotes.json").read_text(encoding="utf-8"))
+    base.update(changes)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        ({"platforms": None}, "lexicon/quotes.json:0:platforms: Field required"),
+        ({"trim_cues": ["Said"]}, "lexicon/quotes.json:0: Value error, trim_cues: 'Said' must be lower-case"),
+        ({"personal_pronouns": {"he": "x"}}, "lexicon/quotes.json:0:personal_pronouns.he"),
+        ({"spare": ["x"]}, "lexicon/quotes.json:0:spare: Extra inputs"),
+    ],
+)
+def test_quote_word_lists_are_validated(tmp_path, changes, expected):
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "quotes.json").write_text(json.dumps(_quote_words(**changes)), encoding="utf-8")
+    with pytest.raises(PackError) as info:
+        load_rule_packs(extra_dirs=[tmp_path])
+    assert expected in [str(p)[: len(expected)] for p in info.value.problems], info.value.problems
+
+
+def test_quote_word_lists_load_and_a_user_file_replaces_them(tmp_path, packs):
+    assert packs.quote_words is not None
+    assert "X" in packs.quote_words.platforms
+    assert "according to" in packs.quote_words.trim_phrases
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "quotes.json").write_text(json.dumps(_quote_words(platforms=["Bluesky"])), encoding="utf-8")
+    assert load_rule_packs(extra_dirs=[tmp_path]).quote_words.platforms == ["Bluesky"]
+
+
+def test_bare_lemma_cues(packs):
+    assert sorted(c.lemma for c in packs.cues if c.bare_lemma) == ["add", "insist", "say", "tell", "warn"]

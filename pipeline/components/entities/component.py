@@ -22,7 +22,7 @@ from pipeline.components.entities.resolution import resolve
 from pipeline.components.entities.titles import attach_titles, title_spans
 from pipeline.components.mentions import Mention, compact_view, filter_mentions, has_annotation
 from pipeline.rules.packs import cached_packs
-from pipeline.settings import Settings
+from pipeline.settings import EntitySettings
 
 # the stage's result: a sorted, non-overlapping list[Mention] on the doc's token indices
 if not Doc.has_extension("trade_mentions"):
@@ -114,8 +114,7 @@ def _claimed(m: Mention, keep: list[int] | None, claimed: set[int]) -> bool:
     # defaults from the one settings model, so a spaCy config and the CLI agree
     default_config={
         "rules_dirs": [],
-        "use_model_ner": Settings.model_fields["use_model_ner"].default,
-        "ner_window": Settings.model_fields["ner_window"].default,
+        **EntitySettings().model_dump(),
     },
 )
 def make_trade_entities(

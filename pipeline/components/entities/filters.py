@@ -6,9 +6,10 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from models.records import Label
+from pipeline.components.caches import DATELINE_KEY, PLACES_KEY, doc_text
 from pipeline.components.entities.lexicon import EntityLexicon
 from pipeline.components.entities.names import DATELINE
-from pipeline.components.mentions import Mention, doc_text
+from pipeline.components.mentions import Mention
 
 
 def not_a_country(lex: EntityLexicon, doc: Doc, work: Doc, keep: list[int] | None, m: Mention) -> bool:
@@ -23,18 +24,18 @@ def not_a_country(lex: EntityLexicon, doc: Doc, work: Doc, keep: list[int] | Non
 
 
 def place_ranges(lex: EntityLexicon, doc: Doc) -> list[tuple[int, int]]:
-    cached: list[tuple[int, int]] | None = doc.user_data.get("trade_places")
+    cached: list[tuple[int, int]] | None = doc.user_data.get(PLACES_KEY)
     if cached is None:
         cached = [(m.start(), m.end()) for m in lex.place_re.finditer(doc_text(doc))] if lex.place_re else []
-        doc.user_data["trade_places"] = cached
+        doc.user_data[PLACES_KEY] = cached
     return cached
 
 
 def in_dateline(doc: Doc, i: int) -> bool:
     """Datelines (“RIO DE JANEIRO, Feb 26 -”, “BUSAN, South Korea, Oct 30 (Reuters) -”) name places, not actors."""
-    end = doc.user_data.get("trade_dateline_end")
+    end = doc.user_data.get(DATELINE_KEY)
     if end is None:
         m = DATELINE.match(doc_text(doc))
         end = m.end() if m else 0
-        doc.user_data["trade_dateline_end"] = end
+        doc.user_data[DATELINE_KEY] = end
     return doc[i].idx < end

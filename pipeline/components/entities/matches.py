@@ -6,8 +6,9 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc
 
 from models.records import Label
+from pipeline.components.caches import doc_words, span_text
 from pipeline.components.entities.lexicon import EntityLexicon
-from pipeline.components.mentions import Mention, doc_words, span_text
+from pipeline.components.mentions import Mention
 
 RULER_EXACT = "trade_ruler_exact"
 RULER_LOWER = "trade_ruler_lower"

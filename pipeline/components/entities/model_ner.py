@@ -8,9 +8,10 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from models.records import Label
+from pipeline.components.caches import doc_spaces, doc_words
 from pipeline.components.entities.lexicon import EntityLexicon
 from pipeline.components.entities.names import MODEL_NUMBER, clean_name, clean_org
-from pipeline.components.mentions import Mention, doc_spaces, doc_words
+from pipeline.components.mentions import Mention
 
 
 def model_mentions(lex: EntityLexicon, doc: Doc, keep: list[int] | None) -> list[Mention]:

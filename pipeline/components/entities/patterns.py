@@ -3,37 +3,43 @@ word or legal suffix, chip model numbers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from spacy.tokens import Doc
 
 from models.records import Label
+from pipeline.components.caches import doc_words
 from pipeline.components.entities.lexicon import EntityLexicon
 from pipeline.components.entities.names import MODEL_NUMBER, NAME_TOKEN, clean_name, clean_org
-from pipeline.components.mentions import Mention, doc_words
+from pipeline.components.mentions import Mention
+
+
+@dataclass
+class _Around:
+    """What the pattern passes look around: the rule mentions, the words they claimed, the title spans."""
+
+    lex: EntityLexicon
+    doc: Doc
+    rules: list[Mention]
+    claimed: set[int]
+    titles: list[tuple[int, int]]
 
 
 def pattern_mentions(
     lex: EntityLexicon, doc: Doc, rules: list[Mention], titles: list[tuple[int, int]]
 ) -> list[Mention]:
     """Mentions the patterns find around the rule mentions `rules` (whose words they do not take)."""
-    claimed = {i for m in rules for i in range(m.start, m.end)}
-    return [
-        *_titled_people(lex, doc, rules, claimed, titles),
-        *_appositive_people(lex, doc, rules, claimed, titles),
-        *_organisations(lex, doc, rules, claimed, titles),
-        *_chip_numbers(lex, doc, rules, claimed, titles),
-    ]
+    at = _Around(lex, doc, rules, {i for m in rules for i in range(m.start, m.end)}, titles)
+    return [*_titled_people(at), *_appositive_people(at), *_organisations(at), *_chip_numbers(at)]
 
 
-def _titled_people(
-    lex: EntityLexicon, doc: Doc, rules: list[Mention], claimed: set[int], titles: list[tuple[int, int]]
-) -> list[Mention]:
+def _titled_people(at: _Around) -> list[Mention]:
     """Titled people: “Trade Minister Jane Doe”, “Congresswoman X”, “Vice Premier He Lifeng”."""
+    lex, doc, claimed = at.lex, at.doc, at.claimed
     out: list[Mention] = []
     n = len(doc)
-    # 1. titled people: "Trade Minister Jane Doe", "Congresswoman X", "Vice Premier He Lifeng"
-    for s, e in titles:
+    for s, e in at.titles:
         te = lex.title_entry(doc, s, e)
         j = e
         while j < n and j - e < 5 and lex.is_name_token(doc[j]) and j not in claimed and doc[j].text not in lex.titles:
@@ -48,14 +54,13 @@ def _titled_people(
     return out
 
 
-def _appositive_people(
-    lex: EntityLexicon, doc: Doc, rules: list[Mention], claimed: set[int], titles: list[tuple[int, int]]
-) -> list[Mention]:
+def _appositive_people(at: _Around) -> list[Mention]:
     """People with an appositive title: “Dana Whitfield, the U.S. commerce under secretary,”."""
+    lex, doc, claimed = at.lex, at.doc, at.claimed
     out: list[Mention] = []
     # 1b. appositive titles: "Dana Whitfield, the U.S. commerce under secretary," / "Robert Arnott, Australia's
     # delegate to ..." / "John Ni, director of the Ministry's ..."
-    for s, e in titles:
+    for s, e in at.titles:
         k = s - 1
         while (
             k >= 0
@@ -87,14 +92,12 @@ def _appositive_people(
     return out
 
 
-def _organisations(
-    lex: EntityLexicon, doc: Doc, rules: list[Mention], claimed: set[int], titles: list[tuple[int, int]]
-) -> list[Mention]:
+def _organisations(at: _Around) -> list[Mention]:
     """Organisations with typical heads or legal suffixes: “Caldera Metals Corp”, “Ministry of Commerce”."""
+    lex, doc, rules, claimed = at.lex, at.doc, at.rules, at.claimed
     out: list[Mention] = []
     n = len(doc)
-    # 2. organisations with typical heads or legal suffixes: "Caldera Metals Corp", "Ministry of Commerce"
-    # (plain lists, not Token objects: this loop visits every word of every article)
+    # plain lists, not Token objects: this loop visits every word of every article
     texts = doc_words(doc)
     name_ok = [bool(NAME_TOKEN.match(t)) and t not in lex.stop and not t[:1].isdigit() for t in texts]
     legal_or_sep = lex.legal | {",", "&"}
@@ -139,21 +142,17 @@ def _organisations(
     return out
 
 
-def _chip_numbers(
-    lex: EntityLexicon, doc: Doc, rules: list[Mention], claimed: set[int], titles: list[tuple[int, int]]
-) -> list[Mention]:
+def _chip_numbers(at: _Around) -> list[Mention]:
     """Model numbers near a vendor or a chip noun: “its new B30A chip”, “Nvidia’s B40”."""
+    texts = doc_words(at.doc)
+    vendors = {m.end: m for m in at.rules if m.label is Label.COMPANY}
     out: list[Mention] = []
-    n = len(doc)
-    # 3. model numbers near a vendor or a chip noun: "its new B30A chip", "Nvidia's B40"
-    texts = doc_words(doc)
-    vendors = {m.end: m for m in rules if m.label is Label.COMPANY}
     for i, text in enumerate(texts):
-        if i in claimed or not MODEL_NUMBER.match(text):
+        if i in at.claimed or not MODEL_NUMBER.match(text):
             continue
-        nxt = texts[i + 1].lower() if i + 1 < n else ""
+        nxt = texts[i + 1].lower() if i + 1 < len(texts) else ""
         prev_vendor = vendors.get(i) or (vendors.get(i - 1) if i >= 1 and texts[i - 1] in {"'s", "’s"} else None)
-        if nxt in lex.chip_nouns or prev_vendor is not None:
+        if nxt in at.lex.chip_nouns or prev_vendor is not None:
             attrs = {"vendor": prev_vendor.canonical_id} if prev_vendor is not None else {}
             out.append(Mention(i, i + 1, Label.CHIP, None, text, "pattern", "pattern:chip-model-number", 0.7, attrs))
     return out

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
-from models.records import Label
+from models.records import PEOPLE_LABELS, Label
+from pipeline.components.caches import doc_words
 from pipeline.components.entities.lexicon import EntityLexicon
 from pipeline.components.entities.names import ACRONYM
-from pipeline.components.mentions import Mention, doc_words
+from pipeline.components.mentions import Mention
 
 
 def resolve(lex: EntityLexicon, doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -29,7 +30,7 @@ def _full_names(lex: EntityLexicon, mentions: list[Mention]) -> dict[tuple[str, 
     """People by surname: the first full mention of each."""
     people: dict[tuple[str, ...], int] = {}
     for idx, m in enumerate(mentions):
-        if m.label not in (Label.PERSON, Label.OFFICIAL) or m.method == "coref":
+        if m.label not in PEOPLE_LABELS or m.method == "coref":
             continue
         sur = lex.surnames.get(m.canonical_id or "") or surname(m.canonical_name, lex.family_first)
         if not sur:

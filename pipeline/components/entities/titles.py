@@ -3,24 +3,26 @@ a public office makes the person an OFFICIAL."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from spacy.tokens import Doc
 
-from models.records import Label
+from models.records import PEOPLE_LABELS, Label
 from pipeline.components.entities.lexicon import EntityLexicon
 from pipeline.components.mentions import Mention
+from pipeline.components.overlap import drop_overlaps
+
+
+class _TitleSpan(NamedTuple):
+    start: int
+    end: int
 
 
 def title_spans(lex: EntityLexicon, doc: Doc) -> list[tuple[int, int]]:
     """Token ranges of office/role titles, longest first-come."""
-    spans = [(s, e) for _, s, e in lex.title_matcher(doc)]
-    spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
-    out: list[tuple[int, int]] = []
-    last_end = -1
-    for s, e in spans:
-        if s >= last_end:
-            out.append((s, e))
-            last_end = e
-    return out
+    spans = [_TitleSpan(s, e) for _, s, e in lex.title_matcher(doc)]
+    kept = drop_overlaps(spans, key=lambda t: (t.start, -(t.end - t.start)))
+    return [(t.start, t.end) for t in kept]
 
 
 def attach_titles(lex: EntityLexicon, doc: Doc, mentions: list[Mention], titles: list[tuple[int, int]]) -> None:
@@ -29,7 +31,7 @@ def attach_titles(lex: EntityLexicon, doc: Doc, mentions: list[Mention], titles:
     found: dict[str, str] = {}
     official_keys: set[str] = set()
     for m in mentions:
-        if m.label not in (Label.PERSON, Label.OFFICIAL):
+        if m.label not in PEOPLE_LABELS:
             continue
         key = m.canonical_id or m.canonical_name
         before = title_before(lex, doc, m, title_end, mentions)
@@ -51,7 +53,7 @@ def attach_titles(lex: EntityLexicon, doc: Doc, mentions: list[Mention], titles:
             found[key] = title
     for m in mentions:
         key = m.canonical_id or m.canonical_name
-        if m.label not in (Label.PERSON, Label.OFFICIAL):
+        if m.label not in PEOPLE_LABELS:
             continue
         if "title" not in m.attrs and key in found:
             m.attrs["title"] = found[key]

@@ -18,6 +18,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.components.caches import doc_text
 from pipeline.components.measures.about import quote_about
 from pipeline.components.measures.adapter import DocView, MentionRef, read_doc
 from pipeline.components.measures.dates import DateRef, find_dates
@@ -27,7 +28,6 @@ from pipeline.components.measures.lexicon import MeasureRules, measure_rules
 from pipeline.components.measures.parties import PARTY_TYPES, Parties, find_parties
 from pipeline.components.measures.status import find_direction, find_status, reports_action
 from pipeline.components.measures.triggers import Trigger, find_triggers
-from pipeline.components.mentions import doc_text
 
 __all__ = ["TradeMeasures", "make_trade_measures"]
 

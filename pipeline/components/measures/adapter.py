@@ -14,7 +14,8 @@ from typing import Any
 from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
-from pipeline.components.mentions import Mention, doc_text
+from pipeline.components.caches import doc_text
+from pipeline.components.mentions import Mention
 from pipeline.components.quotes.results import Attribution
 
 # doc.user_data key of the article's publication date (ISO), set by `pipeline.nlp.make_docs`

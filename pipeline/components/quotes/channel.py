@@ -7,19 +7,11 @@ from models.records import Label
 from pipeline.components.quotes.cues import Cue
 from pipeline.components.quotes.results import Attribution
 from pipeline.components.quotes.state import DocState
-from pipeline.components.quotes.words import (
-    CHANNEL_LINKS,
-    CHANNEL_TRIGGERS,
-    PLATFORMS,
-    POSSESSIVE_DETERMINERS,
-    SETTING_WORDS,
-    TELL_WORDS,
-)
 
 
 def channel_via(st: DocState, lo: int, hi: int, cue: Cue | None) -> tuple[str | None, str | None]:
     """The channel and the outlet named in the cue's sentence (or tokens `[lo, hi)`)."""
-    ix = st.ix
+    ix, words = st.ix, st.lex.words
     doc, lower = ix.doc, ix.lower
     n = len(doc)
     sent_lo, sent_hi = lo, hi
@@ -37,21 +29,21 @@ def channel_via(st: DocState, lo: int, hi: int, cue: Cue | None) -> tuple[str | 
 
     for i in range(sent_lo, sent_hi):
         low = lower[i]
-        if low not in CHANNEL_TRIGGERS or ix.tok_quoted[i]:
+        if low not in words.channel_triggers or ix.tok_quoted[i]:
             continue
         # told CNBC / telling Reuters / said in an interview with Bloomberg
-        if low in TELL_WORDS:
+        if low in words.tell_words:
             channel = media_at(i + 1) or channel
-        elif low in SETTING_WORDS and i + 1 < n:
+        elif low in words.setting_words and i + 1 < n:
             j = i + 1
             det = lower[j]
-            if det in POSSESSIVE_DETERMINERS:
+            if det in words.possessive_determiners:
                 j += 1
             for ch in st.lex.channels:
                 if lower[j : j + len(ch)] == ch:
                     after = j + len(ch)
                     # "in an interview with Bloomberg" -> Bloomberg
-                    outlet = media_at(after + 1) if after < n and lower[after] in CHANNEL_LINKS else None
+                    outlet = media_at(after + 1) if after < n and lower[after] in words.channel_links else None
                     if outlet is not None:
                         channel = outlet
                         break
@@ -59,7 +51,7 @@ def channel_via(st: DocState, lo: int, hi: int, cue: Cue | None) -> tuple[str | 
                     article = "an" if phrase[:1].lower() in "aeiou" else "a"
                     channel = "the interview" if det == "the" and ch == ["interview"] else f"{article} {phrase}"
                     break
-            if low == "on" and j == i + 1 and doc[i + 1].text in PLATFORMS:
+            if low == "on" and j == i + 1 and doc[i + 1].text in words.platforms:
                 channel = doc[i + 1].text
         elif i + 2 < n and (
             (low == "according" and lower[i + 1] == "to")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.components.caches import doc_text
 from pipeline.components.marks import paragraphs, scan_marks
-from pipeline.components.mentions import SPACES_KEY, WORDS_KEY, Mention, doc_text
+from pipeline.components.mentions import Mention
 from pipeline.components.quotes.channel import inherit_channels
 from pipeline.components.quotes.coreference import dateline_country
 from pipeline.components.quotes.cues import DocCues
@@ -24,28 +25,19 @@ from pipeline.settings import QuoteSettings
 # the stage's result: list[Attribution] sorted by (start, end) (see results.py)
 if not Doc.has_extension("trade_quotes"):
     Doc.set_extension("trade_quotes", default=None)
+# sentences the dependency parser raised on in this doc (read as unparsed; summed in the run summary)
+if not Doc.has_extension("trade_parse_failures"):
+    Doc.set_extension("trade_parse_failures", default=0)
 
 
 class TradeQuotes:
     """Find attributions: direct quotes, then reported speech, merged (see `rules.py` for every rule)."""
 
-    def __init__(
-        self,
-        nlp: Language,
-        name: str,
-        *,
-        rules_dirs: list[str],
-        belief_cues: bool,
-        max_scare_words: int,
-        float_paragraphs: int,
-        parse: bool,
-    ):
+    def __init__(self, nlp: Language, name: str, *, rules_dirs: list[str], opts: QuoteSettings):
         self.name = name
-        self.lex = QuoteLexicon(nlp, cached_packs(tuple(rules_dirs)), belief_cues=belief_cues)
-        self.opts = QuoteSettings(
-            belief_cues=belief_cues, max_scare_words=max_scare_words, float_paragraphs=float_paragraphs, parse=parse
-        )
-        self.parser = nlp.get_pipe("parser") if parse and "parser" in nlp.component_names else None
+        self.lex = QuoteLexicon(nlp, cached_packs(tuple(rules_dirs)), belief_cues=opts.belief_cues)
+        self.opts = opts
+        self.parser = nlp.get_pipe("parser") if opts.parse and "parser" in nlp.component_names else None
 
     def __call__(self, doc: Doc) -> Doc:
         st = self.state(doc)
@@ -58,13 +50,7 @@ class TradeQuotes:
         found = dedupe(found)
         inherit_channels(found)
         doc._.trade_quotes = sorted(found, key=lambda f: (f.start, f.end))
-        # per-document caches of the stages; nothing downstream reads them
-        doc.user_data.pop("trade_compact", None)
-        doc.user_data.pop("trade_dateline_end", None)
-        doc.user_data.pop("trade_places", None)
-        doc.user_data.pop(WORDS_KEY, None)
-        doc.user_data.pop(SPACES_KEY, None)
-        # the text itself (TEXT_KEY) stays for the record builder
+        doc._.trade_parse_failures = st.parses.failures
         return doc
 
     def state(self, doc: Doc) -> DocState:
@@ -98,12 +84,7 @@ def make_trade_quotes(
     parse: bool,
 ) -> TradeQuotes:
     """spaCy factory of the quote stage; expects `trade_entities` before it."""
-    return TradeQuotes(
-        nlp,
-        name,
-        rules_dirs=rules_dirs,
-        belief_cues=belief_cues,
-        max_scare_words=max_scare_words,
-        float_paragraphs=float_paragraphs,
-        parse=parse,
+    opts = QuoteSettings(
+        belief_cues=belief_cues, max_scare_words=max_scare_words, float_paragraphs=float_paragraphs, parse=parse
     )
+    return TradeQuotes(nlp, name, rules_dirs=rules_dirs, opts=opts)

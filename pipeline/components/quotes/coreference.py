@@ -10,7 +10,7 @@ from pipeline.components.quotes.lexicon import QuoteLexicon
 from pipeline.components.quotes.refs import speaker_from_mention, title_for, unlinked
 from pipeline.components.quotes.results import SpeakerRef
 from pipeline.components.quotes.state import DocState
-from pipeline.components.quotes.words import DATELINE_PLACE, PERSONAL
+from pipeline.components.quotes.words import DATELINE_PLACE
 
 # organisations “it said” / “they said” may continue when one of them spoke last
 _SPEAKING_ORGS = (Label.COMPANY, Label.AGENCY, Label.MEDIA, Label.COUNTRY)
@@ -20,9 +20,13 @@ def resolve_pronoun(st: DocState, tok: Token) -> SpeakerRef:
     ix = st.ix
     word = tok.lower_
     chars = (tok.idx, tok.idx + len(tok.text))
-    gender = PERSONAL.get(word)
+    gender = st.lex.words.personal.get(word)
     want: tuple[Label, ...] = (
-        PEOPLE_LABELS if word in PERSONAL else ORG_LABELS if word == "it" else (*PEOPLE_LABELS, *ORG_LABELS)
+        PEOPLE_LABELS
+        if word in st.lex.words.personal
+        else ORG_LABELS
+        if word == "it"
+        else (*PEOPLE_LABELS, *ORG_LABELS)
     )
     if word in {"it", "they"}:
         # “it said” most often continues the organisation that spoke last, not the last country named

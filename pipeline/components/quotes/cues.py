@@ -13,7 +13,6 @@ from models.rules import CueEntry
 from pipeline.components.mentions import compact_view, wrapped_matches
 from pipeline.components.quotes.index import DocIndex
 from pipeline.components.quotes.lexicon import QuoteLexicon
-from pipeline.components.quotes.words import PROGRESSIVE_AUX
 
 
 @dataclass
@@ -93,4 +92,4 @@ class DocCues:
             return False
         # “…, saying …” follows a comma or a recipient; “is saying” / “was telling” keep their own subject
         prev = doc[cue.start - 1] if cue.start > 0 else None
-        return prev is None or prev.lower_ not in PROGRESSIVE_AUX
+        return prev is None or prev.lower_ not in self.lex.words.progressive_aux

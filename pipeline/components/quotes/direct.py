@@ -22,7 +22,7 @@ from pipeline.components.quotes.speakers import (
     speaker_span_at,
 )
 from pipeline.components.quotes.state import DocState
-from pipeline.components.quotes.words import CLAUSE_BREAKS, DETERMINERS, NEXT_SENTENCE, RECIPIENT_WORDS
+from pipeline.components.quotes.words import DETERMINERS, NEXT_SENTENCE
 
 
 def after(st: DocState, seg: Segment) -> Hit | None:
@@ -39,7 +39,7 @@ def after(st: DocState, seg: Segment) -> Hit | None:
     lo, hi = toks[0].i, toks[-1].i + 1
     between = [t.lower_ for t in ix.doc[lo : cue.start]]
     # “…”, and several associations said … : the cue belongs to another clause
-    if any(w in CLAUSE_BREAKS for w in between):
+    if any(w in st.lex.words.clause_breaks for w in between):
         return None
     if count_words(ix.text[seg.start : seg.end]) <= st.opts.max_scare_words and len(between) > 5:
         return None
@@ -207,7 +207,7 @@ def _only_recipient(st: DocState, lo: int, hi: int) -> bool:
         idx = ix.tok_mention.get(t.i)
         if idx is not None and ix.mentions[idx].label is Label.MEDIA:
             continue
-        if t.lower_ in RECIPIENT_WORDS:
+        if t.lower_ in st.lex.words.recipient_words:
             continue
         return False
     return True

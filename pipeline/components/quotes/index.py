@@ -8,8 +8,9 @@ import re
 from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER, TAG
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.components.caches import doc_text, doc_words
 from pipeline.components.marks import Segment
-from pipeline.components.mentions import Mention, doc_text, doc_words, has_annotation
+from pipeline.components.mentions import Mention, has_annotation
 from pipeline.components.quotes.words import TITLE_SMALL_WORDS
 
 

@@ -3,22 +3,63 @@ anonymous-source phrases, nominal heads (“the company”), channel nouns, and 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Token
 
 from models.records import Label
-from models.rules import CueEntry, RuleEntry, TitleEntry
-from pipeline.components.quotes.words import UNTAGGED_LEMMA_CUES
+from models.rules import CueEntry, QuoteWords, RuleEntry, TitleEntry
 from pipeline.rules.packs import RulePacks
+
+
+@dataclass(frozen=True)
+class WordSets:
+    """`lexicon/quotes.json` as sets (see `models.rules.QuoteWords` for what each list is)."""
+
+    personal: dict[str, str]
+    plural_or_org: frozenset[str]
+    weekdays: frozenset[str]
+    before_that: frozenset[str]
+    skip_between: frozenset[str]
+    recipient_words: frozenset[str]
+    after_cue_skip: frozenset[str]
+    not_after_that: frozenset[str]
+    clause_breaks: frozenset[str]
+    subject_words: frozenset[str]
+    honorifics: frozenset[str]
+    role_links: frozenset[str]
+    source_counts: frozenset[str]
+    progressive_aux: frozenset[str]
+    trim_phrases: frozenset[str]
+    trim_pronouns: frozenset[str]
+    trim_cues: frozenset[str]
+    tail_skip: frozenset[str]
+    channel_triggers: frozenset[str]
+    tell_words: frozenset[str]
+    setting_words: frozenset[str]
+    possessive_determiners: frozenset[str]
+    channel_links: frozenset[str]
+    platforms: frozenset[str]
+
+    @classmethod
+    def of(cls, words: QuoteWords) -> WordSets:
+        sets = {name: frozenset(value) for name, value in words if name != "personal_pronouns"}
+        weekdays = sets["weekdays"]
+        for name in ("before_that", "skip_between", "recipient_words", "after_cue_skip"):
+            sets[name] = sets[name] | weekdays
+        sets["plural_or_org"] = sets.pop("plural_or_org_pronouns")
+        return cls(personal=dict(words.personal_pronouns), **sets)
 
 
 class QuoteLexicon:
     """Lookups by lower-case word or phrase; immutable once built."""
 
     def __init__(self, nlp: Language, packs: RulePacks, *, belief_cues: bool):
-        assert packs.patterns is not None
+        assert packs.patterns is not None and packs.quote_words is not None
         lex = packs.patterns
+        self.words = WordSets.of(packs.quote_words)
         # one-word cues by form; phrase cues (“according to”, “told reporters”) through a PhraseMatcher
         self.single: dict[str, CueEntry] = {}
         phrases: list[tuple[str, CueEntry]] = []
@@ -60,7 +101,7 @@ class QuoteLexicon:
         if has_tags:
             if not tok.tag_.startswith("VB"):
                 return None
-        elif tok.lower_ == entry.lemma and entry.lemma not in UNTAGGED_LEMMA_CUES:
+        elif tok.lower_ == entry.lemma and not entry.bare_lemma:
             # without a tagger a bare lemma ("note", "report", "post") is too often a noun
             return None
         return entry

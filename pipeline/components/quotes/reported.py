@@ -23,21 +23,7 @@ from pipeline.components.quotes.speakers import (
     subject_of_sentence,
 )
 from pipeline.components.quotes.state import DocState
-from pipeline.components.quotes.words import (
-    BEFORE_THAT,
-    CLAUSE_START,
-    CLOSING_MARKS,
-    DATELINE,
-    LEADING_TIME,
-    NOT_AFTER_THAT,
-    SKIP_BETWEEN,
-    SUBJECT_WORDS,
-    TAIL_SKIP,
-    TRIM_CUES,
-    TRIM_MARKS,
-    TRIM_PHRASES,
-    TRIM_PRONOUNS,
-)
+from pipeline.components.quotes.words import CLAUSE_START, CLOSING_MARKS, DATELINE, LEADING_TIME, TRIM_MARKS
 
 
 def reported_in(st: DocState, sent: Span, used_cues: set[int]) -> list[Attribution]:
@@ -115,7 +101,7 @@ def _according_to(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
 
 def _that_clause(st: DocState, sent: Span, cue: Cue) -> Reading:
     """CUE (object)? that CLAUSE (word lists, not Token objects: this runs for every cue of every sentence)."""
-    ix = st.ix
+    ix, words = st.ix, st.lex.words
     s_lo, s_hi = sent.start, sent.end
     lower, texts, quoted, punct = ix.lower, ix.texts, ix.tok_quoted, ix.punct
     k = cue.end
@@ -129,10 +115,10 @@ def _that_clause(st: DocState, sent: Span, cue: Cue) -> Reading:
         # only a recipient, a time or a setting may stand between the cue and "that" ("told CNBC on Tuesday
         # that"); "said the warning was indicative that" is a that-less clause with its own "that"
         and all(
-            (not punct[x] and (lower[x] in BEFORE_THAT or x in ix.tok_mention)) or texts[x] == ","
+            (not punct[x] and (lower[x] in words.before_that or x in ix.tok_mention)) or texts[x] == ","
             for x in range(cue.end, k)
         )
-        and not (k + 1 < s_hi and lower[k + 1] in NOT_AFTER_THAT)
+        and not (k + 1 < s_hi and lower[k + 1] in words.not_after_that)
     ):
         return NO_MATCH
     content = _trim_end(st, list(ix.doc[k:s_hi]))
@@ -144,13 +130,13 @@ def _that_clause(st: DocState, sent: Span, cue: Cue) -> Reading:
 
 def _clause_before_cue(st: DocState, sent: Span, cue: Cue) -> Reading:
     """CLAUSE, SPEAKER CUE.   /   CLAUSE, CUE SPEAKER."""
-    ix = st.ix
+    ix, words = st.ix, st.lex.words
     s_lo, s_hi = sent.start, sent.end
     lower, texts, punct = ix.lower, ix.texts, ix.punct
     tail_has_words = any(
         not punct[x]
-        and lower[x] not in SKIP_BETWEEN
-        and lower[x] not in TAIL_SKIP
+        and lower[x] not in words.skip_between
+        and lower[x] not in words.tail_skip
         and not (x in ix.tok_mention and ix.mentions[ix.tok_mention[x]].label is Label.MEDIA)
         for x in range(cue.end, s_hi)
     )
@@ -174,7 +160,7 @@ def _clause_after_verb(st: DocState, sent: Span, cue: Cue) -> Reading:
     if cue.entry.pos != "VERB" or cue.end >= s_hi:
         return NO_MATCH
     nxt = doc[cue.end]
-    ok = nxt.lower_ in SUBJECT_WORDS or (nxt.i in ix.tok_mention and nxt.text[:1].isupper())
+    ok = nxt.lower_ in st.lex.words.subject_words or (nxt.i in ix.tok_mention and nxt.text[:1].isupper())
     if st.parses.enabled:
         pt = st.parses.token(doc[cue.start])
         if pt is not None:
@@ -210,11 +196,11 @@ def _trim_end(st: DocState, toks: list[Token]) -> list[Token]:
             nxt = toks[k2].lower_
             two = " ".join(x.lower_ for x in toks[k2 : k2 + 2])
             keep = toks[:k2] if k2 > k + 1 else toks[:k]
-            if two in TRIM_PHRASES:
+            if two in st.lex.words.trim_phrases:
                 return keep
-            if nxt in TRIM_PRONOUNS and k2 + 1 < len(toks) and st.lex.single.get(toks[k2 + 1].lower_):
+            if nxt in st.lex.words.trim_pronouns and k2 + 1 < len(toks) and st.lex.single.get(toks[k2 + 1].lower_):
                 return keep
-            if nxt in TRIM_CUES:
+            if nxt in st.lex.words.trim_cues:
                 return keep
     while toks and ((toks[-1].is_punct and toks[-1].text not in CLOSING_MARKS) or toks[-1].is_space):
         toks = toks[:-1]

@@ -14,20 +14,7 @@ from pipeline.components.quotes.cues import Cue
 from pipeline.components.quotes.refs import speaker_from_mention, unlinked
 from pipeline.components.quotes.results import SpeakerRef
 from pipeline.components.quotes.state import DocState
-from pipeline.components.quotes.words import (
-    ADVERB_AUX_TAGS,
-    AFTER_CUE_SKIP,
-    CLAUSE_BREAKS,
-    DETERMINERS,
-    HONORIFICS,
-    NOUN_TAGS,
-    PERSONAL,
-    PHRASE_OPENERS,
-    PLURAL_OR_ORG,
-    ROLE_LINKS,
-    SKIP_BETWEEN,
-    SOURCE_COUNTS,
-)
+from pipeline.components.quotes.words import ADVERB_AUX_TAGS, DETERMINERS, NOUN_TAGS, PHRASE_OPENERS
 
 
 def speaker_span_at(st: DocState, i: int, lo: int, hi: int, direction: int) -> SpeakerRef | None:
@@ -43,7 +30,7 @@ def speaker_span_at(st: DocState, i: int, lo: int, hi: int, direction: int) -> S
     idx = ix.tok_mention.get(i)
     if idx is not None and ix.mentions[idx].label in SPEAKER_LABELS:
         return speaker_from_mention(ix, idx)
-    if tok.lower_ in PERSONAL or tok.lower_ in PLURAL_OR_ORG:
+    if tok.lower_ in st.lex.words.personal or tok.lower_ in st.lex.words.plural_or_org:
         return resolve_pronoun(st, tok)
     # "a spokesperson for Huawei", "a Huawei spokesperson", anonymous sources, "the company"
     res = _nominal_forward(st, i, hi) if direction > 0 else _nominal_backward(st, i, lo)
@@ -51,7 +38,7 @@ def speaker_span_at(st: DocState, i: int, lo: int, hi: int, direction: int) -> S
         return res
     # an unknown capitalised name, without the title in front of it (“Congressman Ethan Brandt”)
     if direction > 0:
-        while i + 1 < hi and (ix.lower[i] in lex.titles or ix.lower[i] in HONORIFICS):
+        while i + 1 < hi and (ix.lower[i] in lex.titles or ix.lower[i] in st.lex.words.honorifics):
             i += 1
         tok = doc[i]
     if tok.text[:1].isupper() and tok.is_alpha and tok.text not in lex.stop:
@@ -88,7 +75,7 @@ def _anon_at(st: DocState, i: int, forward: bool) -> tuple[int, int] | None:
         if words[s : s + n] == phrase:
             # grow over a number or determiner before ("two people familiar with ...")
             prev = st.ix.doc[s - 1] if s > 0 else None
-            if prev is not None and (prev.like_num or prev.lower_ in SOURCE_COUNTS):
+            if prev is not None and (prev.like_num or prev.lower_ in st.lex.words.source_counts):
                 s -= 1
             return s, s + n
     return None
@@ -104,7 +91,7 @@ def _nominal_forward(st: DocState, i: int, hi: int) -> SpeakerRef | None:
         nominal: tuple[str, int] | None = None
         # "a spokesperson for Huawei", "a Foreign Ministry official", "a Huawei spokesperson", "the company":
         # the last role word of the phrase is its head, so keep reading past "Ministry" to "official"
-        while j < hi and j - i < 6 and not doc[j].is_punct and doc[j].lower_ not in CLAUSE_BREAKS:
+        while j < hi and j - i < 6 and not doc[j].is_punct and doc[j].lower_ not in st.lex.words.clause_breaks:
             head = doc[j].lower_
             two = f"{doc[j].lower_} {doc[j + 1].lower_}" if j + 1 < hi else ""
             if two in lex.titles or head in lex.titles:
@@ -139,7 +126,7 @@ def _role_speaker(st: DocState, start: int, title_end: int, hi: int, title: str)
     doc = ix.doc
     org_idx = None
     end = title_end
-    if end < hi and doc[end].lower_ in ROLE_LINKS and end + 1 < hi:
+    if end < hi and doc[end].lower_ in st.lex.words.role_links and end + 1 < hi:
         k = end + 1
         if doc[k].lower_ == "the" and k + 1 < hi:
             k += 1
@@ -168,7 +155,7 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
     i = cue.start - 1
     while i >= lo:
         t = doc[i]
-        if t.is_space or t.lower_ in SKIP_BETWEEN or (ix.has_tags and t.tag_ in ADVERB_AUX_TAGS):
+        if t.is_space or t.lower_ in st.lex.words.skip_between or (ix.has_tags and t.tag_ in ADVERB_AUX_TAGS):
             i -= 1
             continue
         if t.text == ")" and i - 1 >= lo:
@@ -229,7 +216,7 @@ def _role_before(st: DocState, start: int, lo: int) -> SpeakerRef | None:
     k = start - 1
     if k >= lo and doc[k].lower_ == "the":
         k -= 1
-    if k < lo or doc[k].lower_ not in ROLE_LINKS:
+    if k < lo or doc[k].lower_ not in st.lex.words.role_links:
         return None
     j = k - 1
     while j >= lo and k - j <= 4 and doc[j].lower_ not in DETERMINERS:
@@ -247,7 +234,7 @@ def speaker_after_cue(st: DocState, cue: Cue, hi: int) -> SpeakerRef | None:
     ix = st.ix
     doc = ix.doc
     i = cue.end
-    while i < hi and (doc[i].is_space or doc[i].lower_ in AFTER_CUE_SKIP):
+    while i < hi and (doc[i].is_space or doc[i].lower_ in st.lex.words.after_cue_skip):
         i += 1
     if i >= hi:
         return None
@@ -303,7 +290,7 @@ def subject_of_sentence(st: DocState, cue: Cue, s_lo: int) -> SpeakerRef | None:
         if idx is not None and ix.mentions[idx].label in SPEAKER_LABELS:
             return speaker_from_mention(ix, idx)
         low = ix.doc[i].lower_
-        if low in PERSONAL or low in {"they", "it"}:
+        if low in st.lex.words.personal or low in {"they", "it"}:
             return resolve_pronoun(st, ix.doc[i])
     return None
 
