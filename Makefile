@@ -9,11 +9,12 @@ OUT    ?= output
 CORPUS ?= corpus/synthetic
 SHARED ?= ../shared
 
-.PHONY: install run test lint bench bench-dedupe eval golden clean help
+.PHONY: install run test test-slow lint bench bench-dedupe eval golden clean help
 
 help:
 	@echo "make run    - install, then process the bundled corpus into $(OUT)/ (JSONL, Parquet, DuckDB, report/)"
-	@echo "make test   - install, then run the test suite"
+	@echo "make test   - install, then run the test suite (fuzz and fault tests included, soak tests not)"
+	@echo "make test-slow - the soak tests: a 20x Reuters run killed at 10 random points and resumed"
 	@echo "make lint   - ruff + mypy"
 	@echo "make eval   - accuracy on the gold corpus and PolNeAR dev"
 	@echo "make bench  - speed and memory against plain spaCy"
@@ -34,7 +35,11 @@ run: install
 	$(VENV)/bin/tradex report $(OUT) -o $(OUT)/report
 
 test: install
-	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not soak"
+
+# Long fault-injection runs (tests marked `soak`); they need ../shared.
+test-slow: install
+	$(PY) -m pytest -q -m soak
 
 lint: install
 	$(VENV)/bin/ruff check pipeline models tests
