@@ -16,8 +16,8 @@
 # # Exploring the tradex warehouse
 #
 # This notebook reads `tradex.duckdb` (written by `tradex run` / `tradex export`) with DuckDB and pandas:
-# who is quoted most, which entities come up most per label, which entities appear together, and how
-# mentions are spread over time.
+# who is quoted most, which entities come up most per label, which entities appear together, how
+# mentions are spread over time, and which trade measures which governments took, month by month.
 #
 # The database is looked up in `$TRADEX_OUTPUT`, else in `../output` next to this notebook. When there is
 # none (a fresh clone), the notebook first runs `tradex run ../corpus/synthetic --model none` into a
@@ -169,6 +169,52 @@ ax.set_title("Entity mentions per month")
 ax.legend(ncol=3, fontsize="small")
 fig.tight_layout()
 plt.show()
+
+# %% [markdown]
+# ## Trade measures over time
+#
+# `measures_timeline` counts distinct measure clusters (the same action reported by several articles
+# counts once) per actor jurisdiction, measure type and month (announced date, else effective date,
+# else publication date). One panel per actor with the most measures; one line per type.
+
+# %%
+timeline = q("""
+SELECT actor, type, month, measures
+FROM measures_timeline
+WHERE actor IS NOT NULL
+ORDER BY month, actor, type
+""")
+actors = timeline.groupby("actor")["measures"].sum().sort_values(ascending=False).head(4).index.tolist()
+fig, axes = plt.subplots(1, max(len(actors), 1), figsize=(12, 4), sharey=True, squeeze=False)
+for ax, actor in zip(axes[0], actors, strict=False):
+    sub = timeline[timeline["actor"] == actor]
+    by_type = sub.pivot_table(index="month", columns="type", values="measures", aggfunc="sum", fill_value=0)
+    by_type.plot(ax=ax, marker="o", linewidth=1.0, legend=False)
+    ax.set_title(actor)
+    ax.set_xlabel("month")
+axes[0][0].set_ylabel("measures (distinct clusters)")
+handles, labels = axes[0][0].get_legend_handles_labels()
+for ax in axes[0][1:]:
+    h, lab = ax.get_legend_handles_labels()
+    handles += [x for x, y in zip(h, lab, strict=True) if y not in labels]
+    labels += [y for y in lab if y not in labels]
+fig.legend(handles, labels, loc="lower center", ncol=5, fontsize="small")
+fig.suptitle("Trade measures by actor and type")
+fig.tight_layout(rect=(0, 0.12, 1, 1))
+plt.show()
+
+# %% [markdown]
+# ## Quotes about measures
+#
+# `quotes_on_measures` joins each quote to the measures its content speaks about (`about` on quotes).
+
+# %%
+q("""
+SELECT published, actor_jurisdiction AS actor, type, status, speaker_name, left(text, 80) AS quote
+FROM quotes_on_measures
+ORDER BY published, doc_id, quote_id
+LIMIT 10
+""")
 
 # %%
 con.close()

@@ -378,6 +378,9 @@ class DedupeSummary:
     quotes: int = 0
     quote_clusters: int = 0
     shared_quotes: int = 0
+    measures: int = 0
+    measure_clusters: int = 0
+    shared_measures: int = 0  # measure clusters reported by 2+ articles
     seconds: float = 0.0
 
     @property
@@ -388,7 +391,8 @@ class DedupeSummary:
         return (
             f"{self.articles} articles: {self.duplicates} duplicates ({self.exact_duplicates} exact, "
             f"{self.near_duplicates} near) in {self.clusters} clusters; {self.quotes} quotes in "
-            f"{self.quote_clusters} quote clusters ({self.shared_quotes} carried by 2+ articles)"
+            f"{self.quote_clusters} quote clusters ({self.shared_quotes} carried by 2+ articles); {self.measures} "
+            f"measures in {self.measure_clusters} measure clusters ({self.shared_measures} reported by 2+ articles)"
         )
 
 
@@ -404,7 +408,8 @@ def dedupe_records(
     threshold: float | None = None,
     on_progress: ProgressFn | None = None,
 ) -> tuple[list[ArticleRecord], DedupeSummary]:
-    """Mark duplicate articles (`duplicate_of`, `dup_cluster`) and quote clusters (`quote_cluster`)."""
+    """Mark duplicate articles (`duplicate_of`, `dup_cluster`), quote clusters (`quote_cluster`) and measure
+    clusters (`measure_cluster`)."""
     t0 = time.perf_counter()
     recs = list(records)
     thr = settings.dedupe_threshold if threshold is None else threshold
@@ -436,11 +441,22 @@ def dedupe_records(
         sizes[cid].add(r)
     summary.quote_clusters = len(sizes)
     summary.shared_quotes = sum(1 for docs in sizes.values() if len(docs) > 1)
+    from pipeline.corpus.measure_clusters import measure_clusters  # it uses this module's UnionFind
+
+    mc = measure_clusters(recs)
+    summary.measures = len(mc)
+    m_docs: dict[str, set[int]] = defaultdict(set)
+    for (r, _), cid in mc.items():
+        m_docs[cid].add(r)
+    summary.measure_clusters = len(m_docs)
+    summary.shared_measures = sum(1 for docs in m_docs.values() if len(docs) > 1)
     out: list[ArticleRecord] = []
     for p, rec in enumerate(recs):
         quotes = [q.model_copy(update={"quote_cluster": qc[(p, k)]}) for k, q in enumerate(rec.quotes)]
+        measures = [m.model_copy(update={"measure_cluster": mc[(p, k)]}) for k, m in enumerate(rec.measures)]
         rep_id = recs[duplicate_of[p]].doc_id if p in duplicate_of else None
-        out.append(rec.model_copy(update={"duplicate_of": rep_id, "dup_cluster": cluster_of.get(p), "quotes": quotes}))
+        out.append(rec.model_copy(update={"duplicate_of": rep_id, "dup_cluster": cluster_of.get(p), "quotes": quotes,
+                                          "measures": measures}))
     summary.seconds = time.perf_counter() - t0
     return out, summary
 

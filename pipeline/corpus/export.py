@@ -1,7 +1,9 @@
 """Export records to warehouse tables: an embedded DuckDB database plus a Parquet dataset per table.
 
 Tables (primary keys): `articles` (doc_id), `mentions` (doc_id, mention_id), `quotes` (doc_id, quote_id),
-`entities` (id); views `quotes_by_speaker`, `entity_comentions`, `chip_quotes`. Exporting the same or an
+`entities` (id), and the measure tables of `export_measures` (`measures`, `measure_targets`, `measure_items`,
+`quote_about`); views `quotes_by_speaker`, `entity_comentions`, `chip_quotes`, `measures_timeline`,
+`quotes_on_measures`. Exporting the same or an
 overlapping batch again upserts by key (`INSERT OR REPLACE`, `ON CONFLICT DO UPDATE`), so no row is ever
 doubled; mentions and quotes an article no longer has are removed with it. Entity counts and quote outlet
 counts are recomputed from the whole database after each batch, and the Parquet datasets
@@ -22,7 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from models.records import ArticleRecord
-from pipeline.corpus import read_records
+from pipeline.corpus import export_measures, read_records
 from pipeline.corpus.dictionary import comment_statements
 from pipeline.corpus.normalize import EntityRow, entity_table, read_entities
 from pipeline.corpus.parquet import write_tables
@@ -142,8 +144,14 @@ GROUP BY ALL
 ORDER BY a.published, q.doc_id, q.quote_id;
 """
 
-_KEYS = {"articles": "doc_id", "mentions": "doc_id, mention_id", "quotes": "doc_id, quote_id", "entities": "id",
-         "id_map": "old_id"}
+_KEYS = {
+    "articles": "doc_id",
+    "mentions": "doc_id, mention_id",
+    "quotes": "doc_id, quote_id",
+    "entities": "id",
+    "id_map": "old_id",
+    **export_measures.KEYS,
+}
 
 
 @dataclass
@@ -152,6 +160,7 @@ class ExportSummary:
     mentions: int = 0
     quotes: int = 0
     entities: int = 0
+    measures: int = 0
     doubled_in_batch: int = 0  # records whose doc_id repeats in the batch (the last one is kept)
     totals: dict[str, int] | None = None  # rows per table in the database after the batch
     partitions_written: dict[str, int] | None = None  # Parquet partition files rewritten per table
@@ -165,7 +174,7 @@ class ExportSummary:
         return (
             f"{self.articles} articles, {self.mentions} mentions, {self.quotes} quotes upserted; database now has "
             f"{t.get('articles', 0)} articles, {t.get('mentions', 0)} mentions, {t.get('quotes', 0)} quotes, "
-            f"{t.get('entities', 0)} entities{extra}"
+            f"{t.get('entities', 0)} entities, {t.get('measures', 0)} measures{extra}"
         )
 
 
@@ -253,17 +262,22 @@ def export_records(
         "b_mentions": pa.table(men, schema=MENTIONS),
         "b_quotes": pa.table(quo, schema=QUOTES),
         "b_entities": pa.table(_entity_rows(rows), schema=ENTITIES),
+        **export_measures.batch_tables(kept),
     }
+    summary.measures = batch["b_measures"].num_rows
     db = out_dir / DB_NAME
     con = open_database(db)
     try:
         con.execute(DDL)
+        con.execute(export_measures.DDL)
         for name, table in batch.items():
             con.register(name, table)
         con.execute("BEGIN TRANSACTION")
         try:
             _upsert(con)
+            export_measures.upsert(con)
             con.execute(VIEWS)
+            con.execute(export_measures.VIEWS)
             for statement in comment_statements():
                 con.execute(statement)
             con.execute("COMMIT")

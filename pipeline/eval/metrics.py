@@ -28,6 +28,8 @@ from typing import Any
 
 from models.gold import GoldArticle, GoldEntity, GoldQuote, GoldSpan
 from models.records import ArticleRecord, Entity, Quote, Span
+from pipeline.eval.counts import PRF, Acc
+from pipeline.eval.measure_metrics import MeasureScores, score_measures
 
 Piece = tuple[int, int]
 Pieces = tuple[Piece, ...]
@@ -38,57 +40,6 @@ ATTRIBUTE_RULE = "0.3"  # quote attributes (kind, speaker, cue ...) are judged o
 CONTEXT_CHARS = 40
 _WORD = re.compile(r"\w+")
 _EXTRA_TRIM = frozenset("`´")
-
-
-# ------------------------------------------------------------------------------------------- counts
-@dataclass
-class PRF:
-    """True positives, false positives, false negatives and the scores they give (0.0 on an empty denominator)."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def p(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def r(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        return 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp else 0.0
-
-    def add(self, other: PRF) -> None:
-        self.tp += other.tp
-        self.fp += other.fp
-        self.fn += other.fn
-
-    def as_dict(self) -> dict[str, float | int]:
-        return {"p": round(self.p, 4), "r": round(self.r, 4), "f1": round(self.f1, 4),
-                "tp": self.tp, "fp": self.fp, "fn": self.fn}
-
-
-@dataclass
-class Acc:
-    """An accuracy over `total` judged items; `value` is None when nothing was judged."""
-
-    correct: int = 0
-    total: int = 0
-
-    def judge(self, ok: bool) -> None:
-        self.total += 1
-        self.correct += int(ok)
-
-    @property
-    def value(self) -> float | None:
-        return self.correct / self.total if self.total else None
-
-    def as_dict(self) -> dict[str, float | int | None]:
-        v = self.value
-        return {"acc": None if v is None else round(v, 4), "correct": self.correct, "total": self.total}
 
 
 # --------------------------------------------------------------------------------------- span tools
@@ -563,10 +514,11 @@ class GoldScores:
     articles: int = 0
     entities: EntityScores = field(default_factory=EntityScores)
     quotes: QuoteScores = field(default_factory=QuoteScores)
+    measures: MeasureScores = field(default_factory=MeasureScores)
     diff: list[DiffItem] = field(default_factory=list)
 
     def confusions(self, top: int) -> list[tuple[str, int]]:
-        both = self.entities.confusions + self.quotes.confusions
+        both = self.entities.confusions + self.quotes.confusions + self.measures.confusions
         return sorted(both.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
 
     def as_dict(self, *, top: int = 20, with_diff: bool = False) -> dict[str, Any]:
@@ -574,6 +526,8 @@ class GoldScores:
             "articles": self.articles,
             "entities": self.entities.as_dict(),
             "quotes": self.quotes.as_dict(),
+            # null when no article of the set has its measure layer annotated
+            "measures": self.measures.as_dict() if self.measures.articles else None,
             "confusions": [{"error": k, "count": v} for k, v in self.confusions(top)],
         }
         if with_diff:
@@ -591,4 +545,5 @@ def score_gold(pairs: Iterable[tuple[GoldArticle, str, ArticleRecord]], *, diff:
         sink = scores.diff if diff else None
         score_entities(gold.entities, rec.entities, text, scores.entities, doc_id=gold.doc_id, diff=sink)
         score_quotes(gold.quotes, rec.quotes, text, scores.quotes, doc_id=gold.doc_id, diff=sink)
+        score_measures(gold.measures, rec.measures, scores.measures)
     return scores

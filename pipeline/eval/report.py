@@ -54,7 +54,20 @@ def gold_tables(name: str, s: GoldScores, *, top: int) -> list[Table]:
                   f"{_acc(q.speakerless)}; gold quotes with a named speaker found and attributed right "
                   f"{_acc(q.named_end_to_end)}")
     qt.caption_justify = "left"
-    return [ent, qt, confusion_table(name, s.confusions(top))]
+    tables = [ent, qt]
+    m = s.measures
+    if m.articles:
+        mt = Table(title=f"{name}: measures ({m.articles} articles with a measure layer)", title_justify="left")
+        for col in ("match", "P", "R", "F1", "tp", "fp", "fn"):
+            mt.add_column(col, justify="left" if col == "match" else "right")
+        for title, prf in (("type+actor+evidence", m.match), ("type ignored", m.typeless),
+                           ("targets (set)", m.targets), ("items (set)", m.items)):
+            mt.add_row(title, _f(prf.p), _f(prf.r), _f(prf.f1), str(prf.tp), str(prf.fp), str(prf.fn))
+        mt.caption = (f"on matched pairs: status {_acc(m.status)}, direction {_acc(m.direction)}, "
+                      f"rate {_acc(m.rate)}, dates {_acc(m.dates)}")
+        mt.caption_justify = "left"
+        tables.append(mt)
+    return [*tables, confusion_table(name, s.confusions(top))]
 
 
 def polnear_tables(name: str, s: PolnearScores, *, top: int) -> list[Table]:

@@ -46,8 +46,8 @@ def test_explore_notebook_executes(tmp_path: Path, kernel_env: None, monkeypatch
     assert not [o for o in outputs if o.output_type == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     tables = [o for o in outputs if "text/html" in o.get("data", {})]
-    assert len(images) == 2
-    assert len(tables) >= 5  # overview, speakers, entities per label, co-mentions, chip quotes
+    assert len(images) == 3  # quotes per speaker, mentions over time, measures by actor and type
+    assert len(tables) >= 6  # overview, speakers, entities per label, co-mentions, chip quotes, measure quotes
     text = "\n".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "built a fresh database" in text
     speakers = tables[1]["data"]["text/plain"]

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from models.rules import MeasureTriggerEntry
 from pipeline.components.measures.lexicon import WORD, MeasureRules, normal_form
 
-# word lists cover stretches of SPAN characters plus REACH either side (the windows reach 16 words)
-SPAN = 200
-REACH = 160
+# a trigger's word list reaches this many characters before and after it: the windows of the other jobs
+# reach 7 words back and 16 forward (news words average under 7 characters with their space)
+BACK = 80
+AHEAD = 150
 DEFINITE = frozenset({"the", "this", "these", "those", "that", "such", "its", "their", "said"})
 
 
@@ -75,18 +76,13 @@ def find_triggers(
     low = text.lower()
     if len(low) != len(text):
         low = text  # the words are lower-cased one by one below
-    sentences: dict[tuple[int, int], Sentence] = {}
     out: list[Trigger] = []
     for m in rules.trigger_re_i.finditer(text) if matches is None else matches:
         s0, s1 = sentence_of(m.start())
-        # one word list per stretch of SPAN characters of a sentence, shared by the triggers in it
-        key = (s0, (m.start() - s0) // SPAN)
-        sent = sentences.get(key)
-        if sent is None:
-            lo = s0 + key[1] * SPAN
-            sent = sentences[key] = Sentence.of(low, s0, s1, lo - REACH, lo + SPAN + REACH)
-            if low is text:
-                sent.words = [(a, b, w.lower()) for a, b, w in sent.words]
+        # the words round the trigger only: wire sentences run to a hundred words, the windows need twenty
+        sent = Sentence.of(low, s0, s1, m.start() - BACK, m.end() + AHEAD)
+        if low is text:
+            sent.words = [(a, b, w.lower()) for a, b, w in sent.words]
         first = sent.word_index(m.start())
         last = sent.word_index(m.end() - 1) + 1
         form = normal_form(m.group())

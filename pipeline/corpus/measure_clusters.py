@@ -1,0 +1,79 @@
+"""`measure_cluster`: the same action reported by several articles.
+
+Two measures are one action when their actor jurisdictions and types are equal, their items or targets
+overlap (by canonical id, jurisdiction or lower-cased words) and their dates lie within `MEASURE_DAYS`
+of each other; a measure's date is its announced date, else its effective date, else the article's
+publication date (month-precision dates count as the first of the month). Measures without an actor
+jurisdiction, a date or any item or target stay alone: the rule prefers a missed merge to a false one.
+Blocks by (jurisdiction, type), sorted by date, so each measure is compared only with the ones in its
+window. A cluster is named after its earliest member, `mc:<doc_id>:<measure id>`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+
+from models.records import ArticleRecord, Measure
+from pipeline.corpus.dedupe import UnionFind
+from pipeline.ingest.dates import to_iso_date
+
+MEASURE_DAYS = 3
+
+Member = tuple[int, int]  # (record position, measure index)
+
+
+def _date(rec: ArticleRecord, m: Measure) -> dt.date | None:
+    for value in (m.announced, m.effective, to_iso_date(rec.source.published)):
+        if value:
+            try:
+                return dt.date.fromisoformat(value if len(value) == 10 else f"{value[:7]}-01"[:10])
+            except ValueError:
+                continue
+    return None
+
+
+def _keys(m: Measure) -> set[str]:
+    keys = {f"i:{(it.canonical_id or it.text.text.lower()).rstrip('s')}" for it in m.items}
+    for t in m.targets:
+        is_country = t.label is not None and t.label.value == "COUNTRY"
+        keys.add(f"t:{t.jurisdiction}" if is_country and t.jurisdiction else f"t:{t.canonical_id or t.name.lower()}")
+    return keys
+
+
+def measure_clusters(records: Sequence[ArticleRecord], *, days: int = MEASURE_DAYS) -> dict[Member, str]:
+    """`measure_cluster` id of every measure, keyed by (record position, measure index)."""
+    blocks: dict[tuple[str, str], list[tuple[dt.date, Member, set[str]]]] = defaultdict(list)
+    ids: dict[Member, str] = {}
+
+    def name(member: Member) -> str:
+        rec = records[member[0]]
+        return f"mc:{rec.doc_id}:{rec.measures[member[1]].id}"
+
+    for r, rec in enumerate(records):
+        for k, m in enumerate(rec.measures):
+            juris = m.actor.jurisdiction if m.actor else None
+            when = _date(rec, m)
+            keys = _keys(m)
+            if juris is None or when is None or not keys:
+                ids[(r, k)] = name((r, k))
+            else:
+                blocks[(juris, m.type.value)].append((when, (r, k), keys))
+    window = dt.timedelta(days=days)
+    for key in sorted(blocks):
+        members = sorted(blocks[key], key=lambda x: (x[0], x[1]))
+        uf = UnionFind(len(members))
+        for i, (d_i, _, k_i) in enumerate(members):
+            for j in range(i + 1, len(members)):
+                d_j, _, k_j = members[j]
+                if d_j - d_i > window:
+                    break
+                if k_i & k_j:
+                    uf.union(i, j)
+        first: dict[int, Member] = {}
+        for i, (_, member, _) in enumerate(members):
+            first.setdefault(uf.find(i), member)
+        for i, (_, member, _) in enumerate(members):
+            ids[member] = name(first[uf.find(i)])
+    return ids
