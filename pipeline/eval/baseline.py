@@ -31,6 +31,7 @@ from pipeline.eval.metrics import PRF, GoldScores, score_gold
 from pipeline.eval.polnear import AnnStats, PolnearDoc, PolnearScores, load_polnear, score_polnear
 
 DEFAULT_BASELINE = DEFAULT_GOLD_DIR / "baseline.json"
+MODERN_GOLD_DIR = DEFAULT_GOLD_DIR / "modern"  # the 80 real 2023-2026 articles, stand-off
 TOLERANCE = 0.01
 POLNEAR_SPLIT = "dev"
 BASELINE_COMMAND = "tradex eval --all --shared ../shared --update-baseline"
@@ -54,8 +55,10 @@ class EvalRequest:
 
     @classmethod
     def all_sets(cls, *, shared: Path, **kw: Any) -> EvalRequest:
-        """Gold dev and test (`corpus/gold/`) and PolNeAR dev (`<shared>/polnear`): what `make eval` runs."""
+        """Gold dev and test (`corpus/gold/`), modern dev and test (`corpus/gold/modern/`) and PolNeAR dev
+        (`<shared>/polnear`): what `make eval` runs."""
         gold = {f"gold_{s}": DEFAULT_GOLD_DIR / f"{s}.jsonl" for s in GOLD_SPLITS}
+        gold |= {f"modern_{s}": MODERN_GOLD_DIR / f"{s}.jsonl" for s in GOLD_SPLITS}
         return cls(gold=gold, polnear=Path(shared) / "polnear", split=POLNEAR_SPLIT, shared=Path(shared),
                    skip_missing_gold=True, **kw)
 
@@ -167,6 +170,10 @@ def headline(run: EvalRun) -> dict[str, float]:
             out[f"{name}.speaker_acc"] = q.speaker.value
             out[f"{name}.kind_acc"] = q.kind.value
             out[f"{name}.named_speaker_e2e"] = q.named_end_to_end.value
+            if res.measures.articles:  # only sets whose measure layer is annotated
+                out[f"{name}.measure_f1"] = f1(res.measures.match)
+                out[f"{name}.measure_f1_typefree"] = f1(res.measures.typeless)
+                out[f"{name}.measure_status_acc"] = res.measures.status.value
         else:
             for sub in ("speech", "all", "quoted"):
                 out[f"{name}.{sub}_f1_0.3"] = f1(res.subsets[sub].rules["0.3"])

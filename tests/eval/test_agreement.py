@@ -62,3 +62,20 @@ def test_gold_as_record_keeps_offsets_and_speakers() -> None:
     assert [(e.text, e.label.value) for e in rec.entities] == [("Ana Ruiz", "PERSON")]
     assert rec.quotes[0].speaker is not None and rec.quotes[0].speaker.name == "Ana Ruiz"
     assert rec.quotes[0].text == "We have no choice,"
+
+
+def test_measures_are_compared_too(tmp_path: Path) -> None:
+    def at(s: str) -> dict:
+        i = TEXT.index(s)
+        return {"start": i, "end": i + len(s), "text": s}
+
+    sentence = "Caldera Metals said on Monday it would cut gallium output."
+    measure = {"type": "export_control", "status": "announced", "direction": "restrictive",
+               "actor": {"name": "Caldera Metals", "jurisdiction": None},
+               "items": [at("gallium") | {"canonical_id": None}],
+               "trigger": at("cut gallium output"), "evidence": [at(sentence)]}
+    first = _gold("synth-x", [("gallium", "MATERIAL")], []) | {"measures": [measure]}
+    second = _gold("synth-x", [("gallium", "MATERIAL")], []) | {"measures": [measure | {"status": "proposed"}]}
+    agr = agreement(_write(tmp_path / "a.jsonl", first), _write(tmp_path / "b.jsonl", second), shared=tmp_path)
+    assert agr.scores.measures.match.f1 == 1.0
+    assert agr.scores.measures.status.value == 0.0  # one disagreement, on status
