@@ -40,7 +40,8 @@ STATUSES = ["in_force", "announced", "proposed", "threatened", "suspended", "rev
 DIRECTIONS = ["restrictive", "liberalising"]
 ROLES = {"cue": "#0f172a", "speaker": "#64748b", "evidence": "#fca5a5"}
 TEXT_AREAS = {"canonical_id": "entity", "group": "entity", "speaker_name": "quote", "speaker_id": "quote",
-              "channel": "quote", "via": "quote"}
+              "speaker_label": "quote", "speaker_title": "quote", "channel": "quote", "via": "quote",
+              "measure_fields": "measure"}
 
 
 class ExportError(ValueError):
@@ -82,12 +83,15 @@ def label_config() -> str:
         '  <View visibleWhen="region-selected" whenTagName="quote">',
         area("speaker_name", "speaker's resolved full name"),
         area("speaker_id", "speaker's canonical id"),
+        area("speaker_label", "speaker's entity label (PERSON, AGENCY ...)"),
+        area("speaker_title", "speaker's title as the article gives it"),
         area("channel", "channel (told CNBC, a statement)"),
         area("via", "outlet the article cites"),
         "  </View>",
         '  <View visibleWhen="region-selected" whenTagName="measure">',
         choices("status", STATUSES),
         choices("direction", DIRECTIONS),
+        area("measure_fields", "actor, targets, items, policy, rate, dates (JSON)"),
         "  </View>",
         "</View>",
         "",
@@ -124,11 +128,14 @@ class _Results:
     by_span: dict[tuple[str, int, int], str] = field(default_factory=dict)
     regions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def region(self, rid: str, control: str, label: str, start: int, end: int, score: float | None = None) -> str:
+    def region(self, rid: str, control: str, label: str, start: int, end: int, score: float | None = None,
+               *, shared: bool = True) -> str:
+        """A labelled region; one per (control, span) when `shared` (a cue or speaker that several quotes
+        point at), a region of its own otherwise (two measures may share a trigger)."""
         key = (control, start, end)
-        if key in self.by_span:
+        if shared and key in self.by_span:
             return self.by_span[key]
-        self.by_span[key] = rid
+        self.by_span.setdefault(key, rid)
         item: dict[str, Any] = {"id": rid, "from_name": control, "to_name": "text", "type": "labels",
                                 "value": {"start": self.offsets.to_js(start), "end": self.offsets.to_js(end),
                                           "text": self.text[start:end], "labels": [label]}}
@@ -172,6 +179,8 @@ def _results(gold: GoldArticle, text: str, measures: Sequence[dict[str, Any]] = 
                 res.relation(rid, target, "speaker")
             res.extra(rid, "speaker_name", "textarea", sp.name)
             res.extra(rid, "speaker_id", "textarea", sp.canonical_id)
+            res.extra(rid, "speaker_label", "textarea", sp.label.value if sp.label else None)
+            res.extra(rid, "speaker_title", "textarea", sp.title)
         res.extra(rid, "channel", "textarea", q.channel)
         res.extra(rid, "via", "textarea", q.via)
     for i, m in enumerate(measures):
@@ -179,17 +188,38 @@ def _results(gold: GoldArticle, text: str, measures: Sequence[dict[str, Any]] = 
         if not isinstance(trig.get("start"), int) or not isinstance(trig.get("end"), int):
             continue
         score = (m.get("provenance") or {}).get("score")
-        rid = res.region(f"m{i}", "measure", str(m.get("type")), trig["start"], trig["end"], score)
+        rid = res.region(f"m{i}", "measure", str(m.get("type")), trig["start"], trig["end"], score, shared=False)
         res.extra(rid, "status", "choices", m.get("status"))
         res.extra(rid, "direction", "choices", m.get("direction"))
+        if m.get("provenance") is None:  # gold: the fields the regions do not carry travel as JSON
+            rest = {k: v for k, v in m.items() if k not in _SPAN_FIELDS}
+            res.extra(rid, MEASURE_FIELDS, "textarea", json.dumps(rest, ensure_ascii=False, sort_keys=True))
         for j, ev in enumerate(m.get("evidence") or []):
             res.relation(rid, res.region(f"m{i}v{j}", "role", "evidence", ev["start"], ev["end"]), "evidence")
     return res.items
 
 
+MEASURE_FIELDS = "measure_fields"  # the text area holding a measure's other fields as JSON (editable)
+_SPAN_FIELDS = ("type", "status", "direction", "trigger", "evidence")  # carried by the region itself
+
+
+def gold_measure_dicts(gold: GoldArticle) -> list[dict[str, Any]]:
+    """A gold article's measures in the record shape `_results` reads (trigger and evidence as spans)."""
+    return [m.model_dump(mode="json", exclude_none=False) for m in gold.measures or []]
+
+
+def _measure_from(region: dict[str, Any], extras: dict[str, str], evidence: list[dict[str, Any]],
+                  span: Any) -> dict[str, Any]:
+    fields = json.loads(extras.get(MEASURE_FIELDS) or "{}")
+    return {**fields, "type": region["label"], "status": extras.get("status"),
+            "direction": extras.get("direction"), "trigger": span(region),
+            "evidence": sorted((span(e) for e in evidence), key=lambda e: e["start"])}
+
+
 def _data(gold: GoldArticle, text: str, title: str | None) -> dict[str, Any]:
     meta: dict[str, Any] = {"doc_id": gold.doc_id, "split": gold.split, "origin": gold.origin, "notes": gold.notes,
-                            "text_ref": gold.text_ref.model_dump() if gold.text_ref else None}
+                            "text_ref": gold.text_ref.model_dump() if gold.text_ref else None,
+                            "measures_annotated": gold.measures is not None}
     return {"text": text, "title": title or gold.doc_id, "doc_id": gold.doc_id, "tradex": meta}
 
 
@@ -197,7 +227,7 @@ def task_from_gold(gold: GoldArticle, text: str, *, as_prediction: bool = True, 
                    measures: Sequence[dict[str, Any]] = (), model_version: str = "gold",
                    scores: dict[tuple[str, int, int], float] | None = None) -> dict[str, Any]:
     """One Label Studio task: the gold (or a draft) as pre-annotations, or as a finished annotation."""
-    results = _results(gold, text, measures, scores)
+    results = _results(gold, text, measures or gold_measure_dicts(gold), scores)
     task: dict[str, Any] = {"data": _data(gold, text, title)}
     if as_prediction:
         task["predictions"] = [{"model_version": model_version, "result": results}]
@@ -320,7 +350,9 @@ def gold_from_task(task: dict[str, Any], *, split: str = "dev") -> GoldArticle:
                 return target
         return None
 
-    entities, quotes = [], []
+    entities: list[dict[str, Any]] = []
+    quotes: list[dict[str, Any]] = []
+    measures: list[dict[str, Any]] = []
     for rid, r in regions.items():
         ex = extras.get(rid, {})
         if r["control"] == "entity":
@@ -336,13 +368,24 @@ def gold_from_task(task: dict[str, Any], *, split: str = "dev") -> GoldArticle:
             if mention is not None or ex.get("speaker_name") or ex.get("speaker_id"):
                 q["speaker"] = {"mention": span(mention) if mention else None, "name": ex.get("speaker_name"),
                                 "canonical_id": ex.get("speaker_id")}
+                for name in ("label", "title"):
+                    if ex.get(f"speaker_{name}"):
+                        q["speaker"][name] = ex[f"speaker_{name}"]
             quotes.append(q)
+        elif r["control"] == "measure":
+            evidence = [regions[rel["to_id"]] for rel in relations
+                        if rel.get("from_id") == rid and rel.get("to_id") in regions
+                        and (rel.get("labels") or ["evidence"])[0] == "evidence"]
+            measures.append(_measure_from(r, ex, evidence, span))
     entities.sort(key=lambda e: (e["start"], e["end"], e["label"]))
     quotes.sort(key=lambda q: (q["start"], q["end"]))
     doc_id = meta.get("doc_id") or data.get("doc_id") or f"task-{task.get('id')}"
     gold: dict[str, Any] = {"doc_id": str(doc_id), "split": meta.get("split") or split,
                             "origin": meta.get("origin") or "synthetic", "text": text if inline else None,
                             "text_ref": None, "entities": entities, "quotes": quotes, "notes": meta.get("notes")}
+    if meta.get("measures_annotated") or measures:
+        measures.sort(key=lambda m: m["evidence"][0]["start"] if m["evidence"] else m["trigger"]["start"])
+        gold["measures"] = measures
     if not inline:
         ref = dict(meta["text_ref"])
         sha = sha256_text(text)

@@ -230,3 +230,20 @@ def test_cli_tasks_from_records_and_import_errors(tmp_path):
     res = runner.invoke(app, ["gold", "import", str(bad), "-o", str(tmp_path / "g.jsonl")])
     assert res.exit_code == 2 and "list of tasks" in res.output
     assert not (tmp_path / "g.jsonl").exists()
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_modern_gold_with_measures_round_trips_byte_for_byte(split, tmp_path):
+    """The modern gold carries all three layers (speaker labels and titles, measures with every field)."""
+    need_shared(SHARED / "corpus" / "modern-trade-news.jsonl")
+    from pipeline.eval.gold import load_gold
+
+    path = GOLD / "modern" / f"{split}.jsonl"
+    docs = load_gold(path, shared=SHARED).docs
+    tasks = [task_from_gold(d.gold, d.text) for d in docs]
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(as_export(tasks)), encoding="utf-8")
+    back = read_export(export).articles
+    assert sum(len(a.measures or []) for a in back) > 0
+    assert [gold_line(a) for a in back] == path.read_text(encoding="utf-8").splitlines()
