@@ -236,3 +236,12 @@ def test_version_flag() -> None:
 
     r = subprocess.run([*TRADEX, "--version"], capture_output=True, text=True)
     assert (r.returncode, r.stdout.strip()) == (0, f"tradex {__version__}")
+
+
+def test_help_shows_the_settings_defaults_and_the_config_table() -> None:
+    r = subprocess.run([*TRADEX, "extract", "--help"], capture_output=True, text=True,
+                       env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+    assert r.returncode == 0
+    flat = " ".join(r.stdout.split())
+    assert "[default: 32]" in flat and "[default: 64]" in flat and "[default: auto]" in flat
+    assert "[tradex] table" in flat
