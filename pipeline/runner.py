@@ -601,8 +601,11 @@ def estimate_total(inputs: list[str]) -> int | None:
     return total
 
 
-def process_texts(texts: Iterable[str], *, settings: Settings) -> Iterator[ArticleRecord]:
-    """Python API helper: records for in-memory texts (doc ids from the text hash)."""
+def process_texts(
+    texts: Iterable[str], *, settings: Settings, published: Iterable[str | None] | None = None
+) -> Iterator[ArticleRecord]:
+    """Python API helper: records for in-memory texts (doc ids from the text hash), each with its
+    publication date when `published` gives one."""
     from models.records import Source
 
     proc = Processor(settings)
@@ -615,8 +618,10 @@ def process_texts(texts: Iterable[str], *, settings: Settings) -> Iterator[Artic
         for art, doc in zip(batch, docs, strict=True):
             yield doc_to_record(doc, art, info)
 
+    dates = iter(published) if published is not None else None
     for i, t in enumerate(texts):
-        batch.append(Article(text_doc_id(t), t, Source(path=f"<text {i}>")))
+        day = next(dates, None) if dates is not None else None
+        batch.append(Article(text_doc_id(t), t, Source(path=f"<text {i}>", published=day)))
         if len(batch) >= settings.batch_size:
             yield from flush()
             batch = []

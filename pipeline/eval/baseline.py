@@ -115,12 +115,14 @@ def run_eval(req: EvalRequest) -> EvalRun:
         except FileNotFoundError as e:
             run.skipped[pol_name] = str(e)
     texts = [d.text for g in gold_sets for d in g.docs] + [d.text for d in pol_docs]
+    published = [d.published for g in gold_sets for d in g.docs] + [None] * len(pol_docs)
     if req.pred is not None:
         records = read_predictions(req.pred)
         per_set = [pair_predictions(g.docs, records) for g in gold_sets]
         pol_records: list[ArticleRecord] = pair_predictions_polnear(pol_docs, records)
     else:
-        predicted = (predict_texts(texts, model=req.model, workers=req.workers, batch_size=req.batch_size)
+        predicted = (predict_texts(texts, model=req.model, workers=req.workers, batch_size=req.batch_size,
+                                   published=published)
                      if texts else [])
         per_set, k = [], 0
         for g in gold_sets:

@@ -49,6 +49,7 @@ class GoldDoc:
     gold: GoldArticle
     text: str
     where: str  # "corpus/gold/dev.jsonl:L3"
+    published: str | None = None  # the source's publication date, when the shared file gives one
 
 
 @dataclass
@@ -88,12 +89,14 @@ class SharedTexts:
     def __init__(self, shared: Path) -> None:
         self.shared = shared
         self._files: dict[str, dict[str | None, list[str]]] = {}
+        self._published: dict[tuple[str, str | None], str | None] = {}
 
     def _read(self, target: Path) -> dict[str | None, list[str]]:
         texts: dict[str | None, list[str]] = {}
         for item in read_path(str(target), Settings.load()):
             if isinstance(item, Article):
                 texts.setdefault(item.doc_id, []).append(item.text)
+                self._published.setdefault((str(target), item.doc_id), item.source.published)
         raw = target.read_bytes()
         if target.suffix == ".jsonl":
             for line in raw.decode("utf-8", errors="replace").splitlines():
@@ -108,6 +111,15 @@ class SharedTexts:
         if len(texts) == 1:
             texts[None] = next(iter(texts.values()))  # a whole-file text is addressed without an id
         return texts
+
+    def published(self, ref: TextRef) -> str | None:
+        """The publication date ingest reads for the article `ref` points at (after `get`)."""
+        target = str((self.shared / ref.path).resolve())
+        day = self._published.get((target, ref.id))
+        if day is None and ref.id is None:
+            days = [d for (t, _), d in self._published.items() if t == target]
+            day = days[0] if len(days) == 1 else None
+        return day
 
     def get(self, ref: TextRef) -> str:
         """The text `ref` points at; KeyError/FileNotFoundError with a readable message when absent."""
@@ -182,6 +194,7 @@ def load_gold(path: Path, *, shared: Path, name: str | None = None, limit: int |
     problems: list[str] = []
     for n, art in articles:
         where = f"{path}:L{n}"
+        published = None
         if art.text is not None:
             text = art.text
         else:
@@ -191,38 +204,44 @@ def load_gold(path: Path, *, shared: Path, name: str | None = None, limit: int |
             except (KeyError, FileNotFoundError) as e:
                 problems.append(f"{where}: doc {art.doc_id}: {e.args[0] if e.args else e}")
                 continue
+            published = texts.published(art.text_ref)
         found = _span_problems(art, text)
         if found:
             problems.extend(f"{where}: {p}" for p in found)
             continue
-        gset.docs.append(GoldDoc(art, text, where))
+        gset.docs.append(GoldDoc(art, text, where, published))
     if problems:
         raise GoldError(problems)
     return gset
 
 
 # -------------------------------------------------------------------------------------- predictions
-def _extract_chunk(texts: list[str], model: str | None, batch_size: int | None) -> list[str]:
+def _extract_chunk(texts: list[str], model: str | None, batch_size: int | None,
+                   published: list[str | None] | None = None) -> list[str]:
     from pipeline import extract
     from pipeline.runner import record_json
 
     # JSON lines cross the process boundary more cheaply than pydantic objects
-    return [record_json(r) for r in extract(texts, model=model, batch_size=batch_size)]
+    return [record_json(r) for r in extract(texts, model=model, batch_size=batch_size, published=published)]
 
 
 def predict_texts(texts: Sequence[str], *, model: str | None = None, workers: int | None = None,
-                  batch_size: int | None = None) -> list[ArticleRecord]:
-    """Records for `texts`, in order, from `pipeline.extract` (split over `workers` processes when > 1)."""
+                  batch_size: int | None = None, published: Sequence[str | None] | None = None) -> list[ArticleRecord]:
+    """Records for `texts`, in order, from `pipeline.extract` (split over `workers` processes when > 1);
+    `published` gives each text's publication date, for the measure stage's dates."""
     from pipeline import extract
 
     texts = list(texts)
+    days = list(published) if published is not None else [None] * len(texts)
     workers = workers or Settings.load().workers
     if workers <= 1 or len(texts) < 2 * workers:
-        return extract(texts, model=model, batch_size=batch_size)
+        return extract(texts, model=model, batch_size=batch_size, published=days)
     size = -(-len(texts) // workers)
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    day_chunks = [days[i : i + size] for i in range(0, len(texts), size)]
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        parts = list(pool.map(_extract_chunk, chunks, [model] * len(chunks), [batch_size] * len(chunks)))
+        parts = list(pool.map(_extract_chunk, chunks, [model] * len(chunks), [batch_size] * len(chunks),
+                              day_chunks))
     return [ArticleRecord.model_validate_json(line) for part in parts for line in part]
 
 
