@@ -140,10 +140,11 @@ def _progress_runner(quiet: bool, json_log: bool, total: int | None) -> tuple[An
 
 def _rules_problem(dirs: list[Path]) -> str | None:
     """One line naming what is wrong with the user's rule folders, or None when they validate."""
-    from pipeline.rules.packs import PackError, load_rule_packs
+    from pipeline.rules.packs import PackError, cached_packs
 
     try:
-        load_rule_packs(extra_dirs=dirs)
+        # the cached load: the pipeline built next in this process reuses it instead of loading again
+        cached_packs(tuple(str(p) for p in dirs))
     except PackError as e:
         more = f" (+{len(e.problems) - 1} more: tradex rules validate lists them)" if len(e.problems) > 1 else ""
         return f"TX304 rule packs do not validate: {e.problems[0]}{more}"

@@ -82,19 +82,22 @@ def read_feed(data: bytes, path: str, settings: Settings) -> Iterator[Item]:
         return
     if shape == "newsapi":
         for i, art in enumerate(obj["articles"]):
-            yield _element(art, f"{path}#articles[{i}]", fixed, dec.repairs, "newsapi")
+            yield _element(art, f"{path}#articles[{i}]", settings, fixed, dec.repairs, "newsapi")
     elif shape == "news-please":
-        yield _element(obj, path, fixed, dec.repairs, "news-please")
+        yield _element(obj, path, settings, fixed, dec.repairs, "news-please")
     elif shape == "list":
         for i, art in enumerate(obj):
-            yield _element(art, f"{path}#[{i}]", settings, dec.repairs, None)
+            yield _element(art, f"{path}#[{i}]", settings, fixed, dec.repairs, None)
     else:
         yield _error(path, ErrorCode.UNKNOWN_FEED,
                      f"a JSON {type(obj).__name__} that is neither a NewsAPI response ({{\"articles\": [...]}}), "
                      "a news-please article (with 'maintext') nor a list of articles")
 
 
-def _element(art: Any, where: str, settings: Settings, repairs: list[str], shape: str | None) -> Item:
+def _element(art: Any, where: str, settings: Settings, fixed: Settings, repairs: list[str],
+             shape: str | None) -> Item:
+    """One article of a feed: NewsAPI and news-please fields are read with `fixed` (their own names), a
+    plain list entry with the user's column names in `settings`."""
     if not isinstance(art, dict):
         return _error(where, ErrorCode.NOT_AN_OBJECT, f"a JSON {type(art).__name__}, not an object")
     if shape is None:
@@ -102,8 +105,7 @@ def _element(art: Any, where: str, settings: Settings, repairs: list[str], shape
             "news-please" if "maintext" in art else None)
     if shape == "newsapi":
         fields, more = _newsapi_fields(art)
-        return _from_mapping(fields, where, settings.model_copy(update={"columns": InputColumns()}), [*repairs, *more])
+        return _from_mapping(fields, where, fixed, [*repairs, *more])
     if shape == "news-please":
-        return _from_mapping(_news_please_fields(art), where, settings.model_copy(update={"columns": InputColumns()}),
-                             repairs)
+        return _from_mapping(_news_please_fields(art), where, fixed, repairs)
     return _from_mapping(art, where, settings, repairs)
