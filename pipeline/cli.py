@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_type_hints
 
 import typer
 from rich.console import Console
@@ -102,6 +106,64 @@ def _settings(config: Path | None = None, **overrides: Any) -> Settings:
     except Exception as e:  # pydantic and TOML errors are usage errors
         err.print(f"[red]TX300 invalid settings:[/red] {e}")
         raise typer.Exit(2) from e
+
+
+@dataclass
+class ExtractOptions:
+    """The option set `extract` and `run` share, declared once (`_EXTRACT_OPTIONS`, `extract_options`)."""
+
+    model: str | None = None
+    workers: int | None = None
+    batch_size: int | None = None
+    partition_size: int | None = None
+    config: Path | None = None
+    rules: list[Path] | None = None
+    input_format: str | None = None
+    lang: str | None = None
+    max_chars: int | None = None
+    backend: str | None = None
+    scheduler: str | None = None
+    resume: bool = False
+    quiet: bool = False
+    json_log: bool = False
+
+    def settings(self, **more: Any) -> Settings:
+        """The settings: `--config` (or defaults), then every option given on the command line."""
+        return _settings(
+            self.config, model=self.model, workers=self.workers, batch_size=self.batch_size,
+            partition_size=self.partition_size, rules_dirs=self.rules, input_format=self.input_format,
+            lang=self.lang, max_chars=self.max_chars, backend=self.backend, scheduler=self.scheduler, **more,
+        )
+
+
+# option name -> its typer annotation; the defaults are ExtractOptions'
+_EXTRACT_OPTIONS: dict[str, Any] = {
+    "model": ModelOpt, "workers": WorkersOpt, "batch_size": BatchOpt, "partition_size": PartOpt,
+    "config": ConfigOpt, "rules": RulesOpt, "input_format": FormatOpt, "lang": LangOpt, "max_chars": MaxCharsOpt,
+    "backend": BackendOpt, "scheduler": SchedulerOpt, "resume": ResumeOpt, "quiet": QuietOpt,
+    "json_log": JsonLogOpt,
+}
+
+
+def extract_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the shared option set after its own parameters, handed to it as `opts`."""
+    own = [p for p in inspect.signature(command, eval_str=True).parameters.values() if p.name != "opts"]
+    defaults = ExtractOptions()
+    shared = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=ann, default=getattr(defaults, name))
+        for name, ann in _EXTRACT_OPTIONS.items()
+    ]
+
+    @functools.wraps(command)
+    def with_options(**kwargs: Any) -> None:
+        opts = ExtractOptions(**{name: kwargs.pop(name) for name in _EXTRACT_OPTIONS})
+        command(**kwargs, opts=opts)
+
+    # typer reads the signature and the type hints: both name every option, with real annotation objects
+    with_options.__signature__ = inspect.Signature([*own, *shared])  # type: ignore[attr-defined]
+    hints = get_type_hints(command, include_extras=True)
+    with_options.__annotations__ = {**{p.name: hints[p.name] for p in own}, **_EXTRACT_OPTIONS}
+    return with_options
 
 
 def _progress_runner(quiet: bool, json_log: bool, total: int | None) -> tuple[Any, Any]:
@@ -211,6 +273,7 @@ def _run(inputs: list[str], output: Path, settings: Settings, resume: bool, upda
 
 
 @app.command()
+@extract_options
 def extract(
     inputs: Annotated[
         list[str], typer.Argument(help="Files, folders, globs, or - for stdin (txt, jsonl, csv, html, .gz).")
@@ -218,64 +281,29 @@ def extract(
     output: Annotated[Path, typer.Option("--output", "-o", help="Records JSONL file to write.")] = Path(
         "output/records.jsonl"
     ),
-    model: ModelOpt = None,
-    workers: WorkersOpt = None,
-    batch_size: BatchOpt = None,
-    partition_size: PartOpt = None,
-    config: ConfigOpt = None,
-    rules: RulesOpt = None,
-    input_format: FormatOpt = None,
-    lang: LangOpt = None,
-    max_chars: MaxCharsOpt = None,
-    backend: BackendOpt = None,
-    scheduler: SchedulerOpt = None,
-    resume: ResumeOpt = False,
-    quiet: QuietOpt = False,
-    json_log: JsonLogOpt = False,
+    *,
+    opts: ExtractOptions,
 ) -> None:
     """Extract entities and quotes: one record per article, bad inputs to OUTPUT's .errors.jsonl.
 
     Exit status: 0 all inputs became records, 1 some inputs are in the errors file, 2 usage error.
     """
-    settings = _settings(
-        config,
-        model=model,
-        workers=workers,
-        batch_size=batch_size,
-        partition_size=partition_size,
-        rules_dirs=rules,
-        input_format=input_format,
-        lang=lang,
-        max_chars=max_chars,
-        backend=backend,
-        scheduler=scheduler,
-    )
-    raise typer.Exit(_do_extract(inputs, output, settings, resume=resume, quiet=quiet, json_log=json_log))
+    code = _do_extract(inputs, output, opts.settings(), resume=opts.resume, quiet=opts.quiet, json_log=opts.json_log)
+    raise typer.Exit(code)
 
 
 @app.command()
+@extract_options
 def run(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")] = Path("output"),
     stages: Annotated[
         str | None, typer.Option("--stages", help=f"Comma-separated stages to run, from {','.join(STAGES)}.")
     ] = None,
-    model: ModelOpt = None,
-    workers: WorkersOpt = None,
-    batch_size: BatchOpt = None,
-    partition_size: PartOpt = None,
-    config: ConfigOpt = None,
-    rules: RulesOpt = None,
-    input_format: FormatOpt = None,
-    lang: LangOpt = None,
-    max_chars: MaxCharsOpt = None,
-    backend: BackendOpt = None,
-    scheduler: SchedulerOpt = None,
-    resume: ResumeOpt = False,
     append: Annotated[bool, typer.Option("--append", help="Add INPUTS to the articles already in OUTPUT: "
                                          "deduplicated and normalized against them, tables upserted.")] = False,
-    quiet: QuietOpt = False,
-    json_log: JsonLogOpt = False,
+    *,
+    opts: ExtractOptions,
 ) -> None:
     """Run every stage: extract -> normalize -> dedupe -> export, into the OUTPUT folder."""
     stage_list = [s.strip() for s in stages.split(",")] if stages else None
@@ -284,21 +312,10 @@ def run(
         if unknown:
             err.print(f"[red]TX300 unknown stage(s) {unknown}; choose from {list(STAGES)}[/red]")
             raise typer.Exit(2)
-    settings = _settings(
-        config,
-        model=model,
-        workers=workers,
-        batch_size=batch_size,
-        partition_size=partition_size,
-        rules_dirs=rules,
-        input_format=input_format,
-        lang=lang,
-        max_chars=max_chars,
-        stages=stage_list,
-        backend=backend,
-        scheduler=scheduler,
+    settings = opts.settings(stages=stage_list)
+    raise typer.Exit(
+        _do_run(inputs, output, settings, resume=opts.resume, quiet=opts.quiet, json_log=opts.json_log, append=append)
     )
-    raise typer.Exit(_do_run(inputs, output, settings, resume=resume, quiet=quiet, json_log=json_log, append=append))
 
 
 # What `tradex run` writes into its output folder besides the records; none of it may be an input.

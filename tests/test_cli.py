@@ -115,3 +115,16 @@ def test_schema_and_version():
     res = runner.invoke(app, ["version", "--model", "none"])
     assert res.exit_code == 0
     assert res.output.startswith("tradex ") and "rules " in res.output and "model none" in res.output
+
+
+def test_extract_and_run_share_one_option_set():
+    """The option set of `extract` and `run` is declared once (`_EXTRACT_OPTIONS`); each command adds its own."""
+    import typer.main
+
+    from pipeline.cli import _EXTRACT_OPTIONS, app
+
+    group = typer.main.get_command(app)
+    names = {cmd: {p.name for p in group.commands[cmd].params} for cmd in ("extract", "run")}  # type: ignore[attr-defined]
+    assert set(_EXTRACT_OPTIONS) <= names["extract"] and set(_EXTRACT_OPTIONS) <= names["run"]
+    assert names["extract"] - set(_EXTRACT_OPTIONS) == {"inputs", "output"}
+    assert names["run"] - set(_EXTRACT_OPTIONS) == {"inputs", "output", "stages", "append"}
