@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import spacy
@@ -17,10 +18,12 @@ import pipeline.components  # noqa: F401  (registers the trade_* factories)
 from pipeline.components.caches import TEXT_KEY
 from pipeline.components.entities import RULER_EXACT, RULER_LOWER, RULES_KEY
 from pipeline.components.measures.adapter import PUBLISHED_KEY
+from pipeline.components.pack_backed import PackBacked
 from pipeline.errors import ErrorCode, TradexError
 from pipeline.rules.packs import cached_packs, pack_patterns
 from pipeline.settings import Settings
 
+RULES_VERSION_META = "tradex_rules_version"
 _DIGIT_OR_APOSTROPHE = re.compile(r"[0-9'’]")
 
 
@@ -77,6 +80,21 @@ def _fast_affixes(nlp: Language) -> None:
         tokenizer.infix_finditer = _InfixFinditer(tokenizer.infix_finditer)
 
 
+@contextmanager
+def _special_cases_loaded_once(nlp: Language) -> Iterator[None]:
+    """spaCy's Tokenizer reloads and re-validates every special case (thousands in English) each time it is
+    given a pattern; with the rules set aside meanwhile, the patterns are set for free and the rules are
+    loaded once, against the final patterns."""
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+    rules = tokenizer.rules
+    tokenizer.rules = {}
+    try:
+        yield
+    finally:
+        tokenizer.rules = rules
+
+
 def _split_us_hyphen(nlp: Language) -> None:
     """Make `U.S.-China` and `U.S.-made` three tokens so `U.S.` can match (spaCy glues them)."""
     tokenizer = nlp.tokenizer
@@ -121,9 +139,11 @@ def build_nlp(settings: Settings) -> Language:
     nlp = load_base(settings)
     # spaCy refuses texts over max_length (1,000,000) with an error; max_chars is the one limit a user sets
     nlp.max_length = max(nlp.max_length, settings.max_chars + 1)
-    _split_us_hyphen(nlp)
-    _fast_affixes(nlp)
+    with _special_cases_loaded_once(nlp):
+        _split_us_hyphen(nlp)
+        _fast_affixes(nlp)
     packs = cached_packs(tuple(str(p) for p in settings.rules_dirs))
+    nlp.meta[RULES_VERSION_META] = packs.version  # what records carry; read back from a cached pipeline
     exact, lower = pack_patterns(packs)
     # Rulers go first so that adding phrase patterns tokenizes only (spaCy #4119, #12079).
     ruler_cfg = {"spans_key": RULES_KEY, "annotate_ents": False, "overwrite": False, "validate": False}
@@ -160,6 +180,9 @@ def build_nlp(settings: Settings) -> Language:
     )
     if settings.measures:
         nlp.add_pipe("trade_measures", config={"rules_dirs": [str(p) for p in settings.rules_dirs]})
+    for _, proc in nlp.pipeline:
+        if isinstance(proc, PackBacked):  # built now from the packs loaded above, not on the first document
+            proc.use_packs(packs)
     return nlp
 
 

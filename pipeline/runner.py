@@ -36,7 +36,8 @@ from pipeline.files import atomic_write_lines
 from pipeline.guard import check_outputs, file_kind, output_lock
 from pipeline.ingest import Article, Item, iter_inputs
 from pipeline.ingest.readers import text_doc_id
-from pipeline.nlp import build_nlp, make_docs, model_version, package_version
+from pipeline.nlp import RULES_VERSION_META, make_docs, model_version, package_version
+from pipeline.nlp_cache import load_nlp
 from pipeline.records import doc_to_record
 from pipeline.settings import Settings
 
@@ -81,12 +82,10 @@ class Processor:
 
     def ensure(self) -> tuple[Language, PipelineInfo]:
         if self.nlp is None or self.info is None:
-            from pipeline.rules.packs import cached_packs
-
-            self.nlp = build_nlp(self.settings)
-            packs = cached_packs(tuple(str(p) for p in self.settings.rules_dirs))
+            self.nlp = load_nlp(self.settings)
             self.info = PipelineInfo(
-                version=package_version(), rules_version=packs.version, model=model_version(self.nlp)
+                version=package_version(), rules_version=self.nlp.meta[RULES_VERSION_META],
+                model=model_version(self.nlp),
             )
             if self.freeze_heap and not self.frozen:
                 gc.freeze()

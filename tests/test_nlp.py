@@ -162,3 +162,19 @@ def test_every_trade_factory_is_an_entry_point():
     names = {ep.name: ep.value for ep in entry_points(group="spacy_factories")}
     assert names["trade_sentences"] == "pipeline.components.sentences:make_trade_sentences"
     assert {"trade_entities", "trade_quotes"} <= set(names)
+
+
+def test_special_cases_survive_the_pattern_changes():
+    """Bug: each pattern setter reloaded every special case; `build_nlp` now sets the rules aside while it
+    changes the patterns and loads them once. The special cases must all still be there and still apply."""
+    from pipeline.nlp import _special_cases_loaded_once
+
+    plain, fast = spacy.blank("en"), spacy.blank("en")
+    _split_us_hyphen(plain)
+    _fast_affixes(plain)
+    with _special_cases_loaded_once(fast):
+        _split_us_hyphen(fast)
+        _fast_affixes(fast)
+    assert fast.tokenizer.rules == plain.tokenizer.rules and len(fast.tokenizer.rules) > 1000
+    for text in [*TRICKY, "I can't, don't and won't go to the U.S. on Jan. 5."]:
+        assert _tokens(fast, text) == _tokens(plain, text)

@@ -220,7 +220,8 @@ def test_parser_failures_are_counted_in_the_summary(tmp_path, monkeypatch):
     src = tmp_path / "in.jsonl"
     text = "The ministry said the new export rules on chips would take effect next month, officials added."
     src.write_text(json.dumps({"id": "a1", "text": text}) + "\n", encoding="utf-8")
-    summary = run_extract([str(src)], tmp_path / "out.jsonl", settings=Settings(model=MODEL))
+    # built here, not unpickled: the patched __init__ must run
+    summary = run_extract([str(src)], tmp_path / "out.jsonl", settings=Settings(model=MODEL, cache_pipeline=False))
     assert summary.records == 1
     assert summary.parse_failures >= 1
     assert f"{summary.parse_failures} sentences unparsed (parser failed)" in summary.line()

@@ -386,3 +386,46 @@ def field_table() -> str:
               "`patterns.json`), measure triggers in `<rules>/lexicon/measures.jsonl` and `measure_words.json`; "
               "a user file extends the built-in one."]
     return "\n".join(lines) + "\n"
+
+
+def packs_to_json(packs: RulePacks) -> dict[str, Any]:
+    """The packs as JSON data, for a pipeline saved with `nlp.to_disk` (see `packs_from_json`)."""
+
+    def dump(model: BaseModel | None) -> Any:
+        return None if model is None else model.model_dump(mode="json", exclude_unset=True)
+
+    return {
+        "version": packs.version,
+        "sources": packs.sources,
+        "entries": [
+            {"label": e.label.value, "origin": e.origin, "where": e.where, "entry": dump(e.entry)}
+            for e in packs.entries.values()
+        ],
+        "cues": [dump(c) for c in packs.cues],
+        "titles": [dump(t) for t in packs.titles],
+        "patterns": dump(packs.patterns),
+        "measure_triggers": [dump(t) for t in packs.measure_triggers],
+        "measure_words": dump(packs.measure_words),
+        "quote_words": dump(packs.quote_words),
+    }
+
+
+def packs_from_json(data: dict[str, Any]) -> RulePacks:
+    """The packs `packs_to_json` wrote, validated again by the same models (the provenance kept)."""
+
+    def load(model: type[M], raw: Any) -> M | None:
+        return None if raw is None else model.model_validate(raw)
+
+    packs = RulePacks(version=data["version"], sources=list(data["sources"]))
+    for row in data["entries"]:
+        label = Label(row["label"])
+        entry = ENTRY_MODELS[label].model_validate(row["entry"])
+        assert isinstance(entry, RuleEntry)
+        packs.entries[entry.id] = LoadedEntry(entry, label, row["origin"], row["where"])
+    packs.cues = [CueEntry.model_validate(c) for c in data["cues"]]
+    packs.titles = [TitleEntry.model_validate(t) for t in data["titles"]]
+    packs.patterns = load(PatternLexicon, data["patterns"])
+    packs.measure_triggers = [MeasureTriggerEntry.model_validate(t) for t in data["measure_triggers"]]
+    packs.measure_words = load(MeasureLexicon, data["measure_words"])
+    packs.quote_words = load(QuoteWords, data["quote_words"])
+    return packs

@@ -21,7 +21,8 @@ from pipeline.components.entities.patterns import pattern_mentions
 from pipeline.components.entities.resolution import resolve
 from pipeline.components.entities.titles import attach_titles, title_spans
 from pipeline.components.mentions import Mention, compact_view, filter_mentions, has_annotation
-from pipeline.rules.packs import cached_packs
+from pipeline.components.pack_backed import PackBacked
+from pipeline.rules.packs import RulePacks
 from pipeline.settings import EntitySettings
 
 # the stage's result: a sorted, non-overlapping list[Mention] on the doc's token indices
@@ -41,12 +42,13 @@ class _Matched:
     run_ner: bool
 
 
-class TradeEntities:
+class TradeEntities(PackBacked):
     """Merge rule, pattern and model spans into resolved mentions."""
 
     def __init__(self, nlp: Language, name: str, *, rules_dirs: list[str], use_model_ner: bool, ner_window: int):
         self.name = name
-        self.lex = EntityLexicon(nlp, cached_packs(tuple(rules_dirs)))
+        self.nlp = nlp
+        self.rules_dirs = tuple(rules_dirs)
         self.use_model_ner = use_model_ner
         # the model's NER is run by this stage, on windows (see `windowed_ner`), unless it ran before it
         self.ner: Any = nlp.get_pipe("ner") if use_model_ner and "ner" in nlp.component_names else None
@@ -54,6 +56,9 @@ class TradeEntities:
         self.rulers: list[SpanRuler] = [
             cast(SpanRuler, nlp.get_pipe(n)) for n in (RULER_EXACT, RULER_LOWER) if n in nlp.component_names
         ]
+
+    def build(self, packs: RulePacks) -> None:
+        self.lex = EntityLexicon(self.nlp, packs)
 
     def __call__(self, doc: Doc) -> Doc:
         return self._process([doc])[0]
@@ -64,6 +69,7 @@ class TradeEntities:
             yield from self._process(list(batch))
 
     def _process(self, docs: list[Doc]) -> list[Doc]:
+        self.ensure_packs()
         states = [self._match(doc) for doc in docs]
         todo = [(doc, st) for doc, st in zip(docs, states, strict=True) if st.run_ner]
         if todo:

@@ -24,10 +24,12 @@ from pipeline.components.measures.adapter import DocView, MentionRef, read_doc
 from pipeline.components.measures.dates import DateRef, find_dates
 from pipeline.components.measures.evidence import Candidate, Draft, merge
 from pipeline.components.measures.items import find_items, find_rate, item_window
-from pipeline.components.measures.lexicon import MeasureRules, measure_rules
+from pipeline.components.measures.lexicon import MeasureRules, rules_from_packs
 from pipeline.components.measures.parties import PARTY_TYPES, Parties, find_parties
 from pipeline.components.measures.status import find_direction, find_status, reports_action
 from pipeline.components.measures.triggers import Trigger, find_triggers
+from pipeline.components.pack_backed import PackBacked
+from pipeline.rules.packs import RulePacks
 
 __all__ = ["TradeMeasures", "make_trade_measures"]
 
@@ -36,14 +38,18 @@ for _ext in ("trade_measures", "trade_quote_about"):
         Doc.set_extension(_ext, default=None)
 
 
-class TradeMeasures:
+class TradeMeasures(PackBacked):
     """Find triggers, read each one's status, parties, items, rate and dates, merge them into measures."""
 
     def __init__(self, nlp: Language, name: str, *, rules_dirs: list[str]):
         self.name = name
-        self.rules: MeasureRules = measure_rules(tuple(rules_dirs))
+        self.rules_dirs = tuple(rules_dirs)
+
+    def build(self, packs: RulePacks) -> None:
+        self.rules: MeasureRules = rules_from_packs(packs)
 
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_packs()
         text = doc_text(doc)
         # most sentences hold no trigger: one regex scan finds them, and sentence bounds are read only if any
         matches = _trigger_matches(text, self.rules)

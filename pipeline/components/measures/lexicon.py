@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from models.rules import MeasureLexicon, MeasureTriggerEntry
-from pipeline.rules.packs import cached_packs
+from pipeline.rules.packs import RulePacks, cached_packs
 
 # a word as the windows count them: letters, digits, inner hyphens and apostrophes ("anti-dumping", "U.S.")
 WORD = re.compile(r"[\w][\w'’\-]*")
@@ -76,7 +76,10 @@ def normal_form(s: str) -> str:
 
 @lru_cache(maxsize=8)
 def measure_rules(rules_dirs: tuple[str, ...] = ()) -> MeasureRules:
-    packs = cached_packs(rules_dirs)
+    return rules_from_packs(cached_packs(rules_dirs))
+
+
+def rules_from_packs(packs: RulePacks) -> MeasureRules:
     words = packs.measure_words
     if words is None:
         raise ValueError("the measure word lists (lexicon/measure_words.json) are missing")

@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 from pipeline.components.caches import doc_text
 from pipeline.components.marks import paragraphs, scan_marks
 from pipeline.components.mentions import Mention
+from pipeline.components.pack_backed import PackBacked
 from pipeline.components.quotes.channel import inherit_channels
 from pipeline.components.quotes.coreference import dateline_country
 from pipeline.components.quotes.cues import DocCues
@@ -19,7 +20,7 @@ from pipeline.components.quotes.merge import combine, cues_used, dedupe
 from pipeline.components.quotes.parse import SentenceParses
 from pipeline.components.quotes.reported import find_reported
 from pipeline.components.quotes.state import DocState
-from pipeline.rules.packs import cached_packs
+from pipeline.rules.packs import RulePacks
 from pipeline.settings import QuoteSettings
 
 # the stage's result: list[Attribution] sorted by (start, end) (see results.py)
@@ -30,16 +31,21 @@ if not Doc.has_extension("trade_parse_failures"):
     Doc.set_extension("trade_parse_failures", default=0)
 
 
-class TradeQuotes:
+class TradeQuotes(PackBacked):
     """Find attributions: direct quotes, then reported speech, merged (see `rules.py` for every rule)."""
 
     def __init__(self, nlp: Language, name: str, *, rules_dirs: list[str], opts: QuoteSettings):
         self.name = name
-        self.lex = QuoteLexicon(nlp, cached_packs(tuple(rules_dirs)), belief_cues=opts.belief_cues)
+        self.nlp = nlp
+        self.rules_dirs = tuple(rules_dirs)
         self.opts = opts
         self.parser = nlp.get_pipe("parser") if opts.parse and "parser" in nlp.component_names else None
 
+    def build(self, packs: RulePacks) -> None:
+        self.lex = QuoteLexicon(self.nlp, packs, belief_cues=self.opts.belief_cues)
+
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_packs()
         st = self.state(doc)
         direct = attribute_segments(st)  # segment index -> attribution
         share_continued(st, direct)
