@@ -65,7 +65,10 @@ def test_1_a_second_writer_of_the_same_output_is_refused(tmp_path):
 
 def test_1_two_processes_on_one_output_never_mix(tmp_path):
     """Two real runs at once: one writes everything, the other is refused with exit 2 (none exits 0 mixed)."""
-    a = _jsonl(tmp_path / "a.jsonl", [f"Nvidia said item {i} would ship." for i in range(300)])
+    # long enough that the first run still holds the lock when the second has started (with a cached
+    # pipeline the first starts in well under a second; the second needs its imports first)
+    n = 5000
+    a = _jsonl(tmp_path / "a.jsonl", [f"Nvidia said item {i} would ship." for i in range(n)])
     b = _jsonl(tmp_path / "b.jsonl", [f"China said rule {i} would stand." for i in range(300)])
     out = tmp_path / "r.jsonl"
     base = ["extract", "--model", "none", "-q", "--partition-size", "10", "-o", str(out)]
@@ -78,7 +81,7 @@ def test_1_two_processes_on_one_output_never_mix(tmp_path):
     assert first.returncode == 0
     assert second.returncode == 2 and "TX302" in second.stderr
     ids = {json.loads(x)["source"]["path"].split("#")[0] for x in _lines(out)}
-    assert ids == {str(a)} and len(_lines(out)) == 300
+    assert ids == {str(a)} and len(_lines(out)) == n
 
 
 # --------------------------------------------------------------------------------- 2. output over input
