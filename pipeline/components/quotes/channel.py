@@ -1,5 +1,5 @@
 """Channel and via: where the words were said (“told CNBC”, “in a statement”, “on X”) and the outlet an
-article cites (“according to Reuters”)."""
+article cites (“according to Reuters”, “…, Reuters reported”)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,12 @@ from models.records import Label
 from pipeline.components.quotes.cues import Cue
 from pipeline.components.quotes.results import Attribution
 from pipeline.components.quotes.state import DocState
+from pipeline.components.quotes.words import DETERMINERS
+
+# words a channel phrase may carry between its determiner and its noun, dropped from the channel
+# (“in a separate statement” -> a statement, “during the company's second-quarter earnings call”)
+MAX_CHANNEL_MODIFIERS = 5
+_POSSESSIVE_MARKS = {"'s", "’s", "-"}
 
 
 def channel_via(st: DocState, lo: int, hi: int, cue: Cue | None) -> tuple[str | None, str | None]:
@@ -27,6 +33,8 @@ def channel_via(st: DocState, lo: int, hi: int, cue: Cue | None) -> tuple[str | 
             return ix.span_text(ix.mentions[idx])
         return None
 
+    if cue is not None and channel is None:
+        channel = document_subject(st, cue)
     for i in range(sent_lo, sent_hi):
         low = lower[i]
         if low not in words.channel_triggers or ix.tok_quoted[i]:
@@ -34,31 +42,107 @@ def channel_via(st: DocState, lo: int, hi: int, cue: Cue | None) -> tuple[str | 
         # told CNBC / telling Reuters / said in an interview with Bloomberg
         if low in words.tell_words:
             channel = media_at(i + 1) or channel
+        elif low in words.speak_words:
+            # speaking to Yonhap / talking with Bloomberg
+            if i + 2 < n and lower[i + 1] in words.channel_links:
+                channel = media_at(i + 2) or channel
         elif low in words.setting_words and i + 1 < n:
-            j = i + 1
-            det = lower[j]
-            if det in words.possessive_determiners:
-                j += 1
-            for ch in st.lex.channels:
-                if lower[j : j + len(ch)] == ch:
-                    after = j + len(ch)
-                    # "in an interview with Bloomberg" -> Bloomberg
-                    outlet = media_at(after + 1) if after < n and lower[after] in words.channel_links else None
-                    if outlet is not None:
-                        channel = outlet
-                        break
-                    phrase = doc[j : j + len(ch)].text
-                    article = "an" if phrase[:1].lower() in "aeiou" else "a"
-                    channel = "the interview" if det == "the" and ch == ["interview"] else f"{article} {phrase}"
-                    break
-            if low == "on" and j == i + 1 and doc[i + 1].text in words.platforms:
-                channel = doc[i + 1].text
+            found = _channel_phrase(st, i + 1, sent_hi)
+            if found is not None:
+                channel = found
+            elif low == "on":
+                j = i + 1
+                if lower[j] in words.possessive_determiners and lower[j] not in DETERMINERS and j + 1 < n:
+                    j += 1  # “on his Facebook”
+                if doc[j].text in words.platforms:
+                    channel = doc[j].text
+                elif j == i + 1 and (j + 1 >= n or doc[j + 1].text not in _POSSESSIVE_MARKS):
+                    # “said on Wednesday on NewsNation”: the outlet it was said on (not “on Reuters' report”)
+                    channel = media_at(j) or channel
         elif i + 2 < n and (
             (low == "according" and lower[i + 1] == "to")
             or (low == "reported" and i >= 1 and lower[i - 1] == "as" and lower[i + 1] == "by")
         ):
             via = media_at(i + 2) or via
     return channel, via
+
+
+def _channel_phrase(st: DocState, j: int, hi: int) -> str | None:
+    """A channel noun phrase starting at token j (after “in”, “at”, “during”, “on”), as the channel names it:
+    its article and noun (“an interview”), or the outlet it names (“in an interview with Bloomberg”,
+    “in a Bloomberg interview”)."""
+    ix, words = st.ix, st.lex.words
+    doc, lower = ix.doc, ix.lower
+    n = len(doc)
+    det = lower[j]
+    if det in words.possessive_determiners:
+        j += 1
+    # skip modifiers: plain lower-case words, hyphens and possessives, never a clause word or a cue
+    outlet = None
+    for k in range(j, min(hi, j + MAX_CHANNEL_MODIFIERS + 1)):
+        found = _channel_noun_at(st, k)
+        if found is not None:
+            ch, after = found
+            if after < n and lower[after] in words.channel_links:
+                # "in an interview with Bloomberg" -> Bloomberg
+                idx = ix.tok_mention.get(after + 1) if after + 1 < n else None
+                if idx is not None and ix.mentions[idx].label is Label.MEDIA:
+                    return ix.span_text(ix.mentions[idx])
+            if outlet is not None:
+                return outlet
+            phrase = " ".join(doc[x].text for x in range(after - len(ch), after))
+            article = "an" if phrase[:1].lower() in "aeiou" else "a"
+            if det == "the" and ch == ["interview"] and k == j:
+                return "the interview"
+            return f"{article} {phrase}"
+        t = doc[k]
+        idx = ix.tok_mention.get(k)
+        if idx is not None and ix.mentions[idx].label is Label.MEDIA:
+            outlet = ix.span_text(ix.mentions[idx])
+            continue
+        if idx is not None or t.text in _POSSESSIVE_MARKS:
+            continue  # “the company's”, “the ministry's”
+        if (
+            not t.is_alpha
+            or ix.tok_quoted[k]
+            or lower[k] in DETERMINERS
+            or lower[k] in words.clause_breaks
+            or lower[k] in words.setting_words
+            or lower[k] in words.role_links
+            or lower[k] in st.lex.single
+        ):
+            return None
+    return None
+
+
+def _channel_noun_at(st: DocState, k: int) -> tuple[list[str], int] | None:
+    """The longest channel noun starting at token k, with the token after it."""
+    lower = st.ix.lower
+    for ch in st.lex.channels:
+        if lower[k : k + len(ch)] == ch:
+            return ch, k + len(ch)
+    return None
+
+
+def document_subject(st: DocState, cue: Cue) -> str | None:
+    """A document standing as the cue's subject is the channel: “the statement added”, “the ministry's
+    release said”, “A council statement stressed” -> a statement / a release."""
+    ix, words = st.ix, st.lex.words
+    k = cue.start - 1
+    while k >= 0 and ix.lower[k] in words.skip_between and ix.lower[k] not in DETERMINERS:
+        k -= 1
+    if k < 0 or ix.tok_quoted[k]:
+        return None
+    for ch in st.lex.channels:
+        s = k - len(ch) + 1
+        if s >= 0 and ix.lower[s : k + 1] == ch:
+            # a determiner or a possessor within a few words before it
+            if not any(ix.lower[x] in words.possessive_determiners or x in ix.tok_mention
+                       for x in range(max(0, s - 4), s)):
+                return None
+            phrase = ix.doc[s : k + 1].text
+            return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
+    return None
 
 
 def inherit_channels(found: list[Attribution]) -> None:

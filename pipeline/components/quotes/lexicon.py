@@ -42,6 +42,7 @@ class WordSets:
     possessive_determiners: frozenset[str]
     channel_links: frozenset[str]
     platforms: frozenset[str]
+    speak_words: frozenset[str]
 
     @classmethod
     def of(cls, words: QuoteWords) -> WordSets:
