@@ -115,6 +115,12 @@ def _channel_phrase(st: DocState, j: int, hi: int) -> str | None:
     return None
 
 
+def channel_noun_ends(st: DocState, j: int) -> bool:
+    """A channel noun (“statement”, “release”) ends at token j."""
+    lower = st.ix.lower
+    return any(j - len(ch) + 1 >= 0 and lower[j - len(ch) + 1 : j + 1] == ch for ch in st.lex.channels)
+
+
 def _channel_noun_at(st: DocState, k: int) -> tuple[list[str], int] | None:
     """The longest channel noun starting at token k, with the token after it."""
     lower = st.ix.lower
@@ -130,6 +136,8 @@ def document_subject(st: DocState, cue: Cue) -> str | None:
     ix, words = st.ix, st.lex.words
     k = cue.start - 1
     while k >= 0 and ix.lower[k] in words.skip_between and ix.lower[k] not in DETERMINERS:
+        if channel_noun_ends(st, k):
+            break
         k -= 1
     if k < 0 or ix.tok_quoted[k]:
         return None
@@ -137,8 +145,9 @@ def document_subject(st: DocState, cue: Cue) -> str | None:
         s = k - len(ch) + 1
         if s >= 0 and ix.lower[s : k + 1] == ch:
             # a determiner or a possessor within a few words before it
-            if not any(ix.lower[x] in words.possessive_determiners or x in ix.tok_mention
-                       for x in range(max(0, s - 4), s)):
+            if not any(
+                ix.lower[x] in words.possessive_determiners or x in ix.tok_mention for x in range(max(0, s - 4), s)
+            ):
                 return None
             phrase = ix.doc[s : k + 1].text
             return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"

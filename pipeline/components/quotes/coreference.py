@@ -45,7 +45,8 @@ def resolve_pronoun(st: DocState, tok: Token) -> SpeakerRef:
         m = ix.mentions[i]
         if m.end > tok.i or m.label not in want:
             continue
-        if ix.tok_quoted[m.start] and m.label in PEOPLE_LABELS:
+        if ix.tok_quoted[m.start]:
+            # a name inside a quotation is not who the narration's pronoun stands for
             continue
         g = m.attrs.get("gender")
         if gender and g and g != gender:
@@ -106,8 +107,54 @@ def resolve_nominal(st: DocState, start: int, end: int, head: str) -> SpeakerRef
     counts: dict[str, int] = {}
     for i in fits:
         counts[key_of(i)] = counts.get(key_of(i), 0) + 1
-    best = max(fits, key=lambda i: (counts[key_of(i)], i))
+    # a body whose name holds the head word first (“the ministry” is the Ministry of Commerce, not the WTO
+    # named since)
+    named = {
+        i for i in fits if head in ix.mentions[i].canonical_name.lower() or head in ix.span_text(ix.mentions[i]).lower()
+    }
+    best = max(fits, key=lambda i: (i in named, counts[key_of(i)], i))
     return speaker_from_mention(ix, best).at(span_chars)
+
+
+def resolve_document(st: DocState, start: int, end: int) -> SpeakerRef:
+    """“the statement added”: the organisation that spoke last, else the nearest one named before."""
+    ix = st.ix
+    chars = ix.tok_chars(start, end)
+    for sp_prev in reversed(st.speakers):
+        if (
+            sp_prev.mention_index is not None
+            and sp_prev.label in _SPEAKING_ORGS
+            and ix.mentions[sp_prev.mention_index].end <= start
+        ):
+            return sp_prev.at(chars)
+    for i in range(len(ix.mentions) - 1, -1, -1):
+        m = ix.mentions[i]
+        if m.end <= start and m.label in (Label.AGENCY, Label.COMPANY) and not ix.tok_quoted[m.start]:
+            return speaker_from_mention(ix, i).at(chars)
+    return unlinked(chars)
+
+
+def earlier_role_body(st: DocState, title: str, before: int) -> SpeakerRef | None:
+    """“the spokesperson said” after “a spokesperson of China's Commerce Ministry” / “A WTO official”: the
+    body of the latest role phrase with that title before token `before`."""
+    ix = st.ix
+    words = title.split()
+    n = len(words)
+    for k in range(before - n, 0, -1):
+        if ix.lower[k : k + n] != words or ix.tok_quoted[k]:
+            continue
+        # “a WTO official” / “a Commerce Ministry spokesperson”: the organisation right before the title
+        idx = ix.mention_at_end.get(k)
+        after = k + n
+        if idx is None and after + 1 < len(ix.doc) and ix.lower[after] in st.lex.words.role_links:
+            # “a spokesperson of/for X”, skipping “the” and a country's possessive
+            j = after + 1
+            while j < min(len(ix.doc), after + 5) and (ix.lower[j] in ("the", "'s", "’s") or _is_country(st, j)):
+                j += 1
+            idx = ix.tok_mention.get(j) if j < len(ix.doc) else None
+        if idx is not None and ix.mentions[idx].label in ORG_LABELS and ix.mentions[idx].label is not Label.COUNTRY:
+            return speaker_from_mention(ix, idx)
+    return None
 
 
 def dateline_country(lex: QuoteLexicon, text: str) -> SpeakerRef | None:
@@ -120,3 +167,8 @@ def dateline_country(lex: QuoteLexicon, text: str) -> SpeakerRef | None:
         if entry is not None:
             return SpeakerRef(mention=None, name=entry.name, canonical_id=entry.id, label=Label.COUNTRY)
     return None
+
+
+def _is_country(st: DocState, k: int) -> bool:
+    idx = st.ix.tok_mention.get(k)
+    return idx is not None and st.ix.mentions[idx].label is Label.COUNTRY
