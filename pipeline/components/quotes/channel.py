@@ -154,6 +154,43 @@ def document_subject(st: DocState, cue: Cue) -> str | None:
     return None
 
 
+def outlets_as_via(st: DocState, found: list[Attribution]) -> list[Attribution]:
+    """“Reuters reported that the ministry declared …” / “Carney said …, the BBC reported”: when a clause an
+    outlet reports holds another attribution, that one's speaker said it and the outlet is its via."""
+    text = st.ix.text
+    outlets = [f for f in found if f.speaker is not None and f.speaker.label is Label.MEDIA and f.cue is not None]
+    if not outlets:
+        return found
+    dropped: set[int] = set()
+    for f in outlets:
+        assert f.speaker is not None and f.cue is not None
+        inner = [
+            g
+            for g in found
+            if g is not f
+            and g.cue is not None
+            and g.speaker is not None
+            and g.speaker.label is not Label.MEDIA
+            and (
+                f.start <= g.cue[0] < f.end
+                or (g.speaker.mention is not None and f.start <= g.speaker.mention[0] < f.end)
+            )
+        ]
+        if not inner:
+            continue
+        outlet = text[f.speaker.mention[0] : f.speaker.mention[1]] if f.speaker.mention else f.speaker.name
+        for g in inner:
+            g.via = g.via or outlet
+            edge = min(f.cue[0], f.speaker.mention[0] if f.speaker.mention else f.cue[0])
+            if g.start < edge < g.end:
+                # “… approvals, the BBC reported”: the content stops before the outlet's attribution
+                cut = text.rfind(",", g.start, edge)
+                if cut > g.start:
+                    g.end = len(text[:cut].rstrip())
+        dropped.add(id(f))
+    return [f for f in found if id(f) not in dropped]
+
+
 def inherit_channels(found: list[Attribution]) -> None:
     """“during the interview” refers back to the interview named before (“told CNBC”)."""
     last: dict[str, str] = {}

@@ -37,6 +37,9 @@ def after(st: DocState, seg: Segment) -> Hit | None:
         return None
     cue = cues[0]
     lo, hi = toks[0].i, toks[-1].i + 1
+    if _ends_sentence(st, seg) and toks[0].text[:1].isupper() and before(st, seg) is not None:
+        # “X added, “… .” In response, Y said …”: the next sentence's speaker is not this quote's
+        return None
     between = [t.lower_ for t in ix.doc[lo : cue.start]]
     # “…”, and several associations said … : the cue belongs to another clause
     if any(w in st.lex.words.clause_breaks for w in between):
@@ -180,6 +183,11 @@ def _clause_after(st: DocState, seg: Segment) -> list[Token]:
             break
         out.append(t)
     return out
+
+
+def _ends_sentence(st: DocState, seg: Segment) -> bool:
+    """The quoted words end with a full stop, question or exclamation mark inside the marks."""
+    return st.ix.text[seg.start : seg.end].rstrip()[-1:] in {".", "!", "?"}
 
 
 def _clause_before(st: DocState, seg: Segment) -> list[Token]:

@@ -327,6 +327,24 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
                 res = speaker_span_at(st, j - 1, lo, cue.start, -1)
                 if res is not None:
                     return res
+            # “A Washington trade lawyer, Gregory Paik, said”: the name set off by commas is the speaker
+            named = ix.tok_mention.get(j + 1) if j >= lo and doc[j].text == "," else None
+            if (
+                named is not None
+                and ix.mentions[named].label in PEOPLE_LABELS
+                and ix.mentions[named].start == j + 1
+                and ix.mentions[named].end == i
+            ):
+                return speaker_from_mention(ix, named)
+            if (
+                j >= lo
+                and doc[j].text == ","
+                and 2 <= len(appositive) <= 4
+                and all(x.is_alpha and x.text[:1].isupper() and x.text not in lex.stop for x in appositive)
+                and _opens_description(st, j, lo)
+            ):
+                s, e = ix.tok_chars(j + 1, i)
+                return unlinked((s, e), name=ix.text[s:e])
             if doc[i - 1].text == ")" or (
                 i in ix.mention_at_end and ix.mentions[ix.mention_at_end[i]].label in SPEAKER_LABELS
             ):
@@ -338,6 +356,10 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
         return None
     # the speaker ends at token i; prefer the mention that ends here
     idx = ix.mention_at_end.get(i + 1)
+    if idx is not None and ix.mentions[idx].label is Label.COUNTRY:
+        body = _body_of_country(st, idx, lo)
+        if body is not None:
+            return body
     if idx is not None and ix.mentions[idx].label in SPEAKER_LABELS:
         role = _role_before(st, ix.mentions[idx].start, lo)
         if role is not None:
@@ -348,6 +370,40 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
                 return owned
         return speaker_from_mention(ix, idx)
     return speaker_span_at(st, i, lo, cue.start, -1)
+
+
+def _opens_description(st: DocState, comma: int, lo: int) -> bool:
+    """The words before `comma` are a description opened by an article: “A Washington trade lawyer”."""
+    ix = st.ix
+    k = comma - 1
+    while k >= lo and comma - k <= 6 and not ix.doc[k].is_punct:
+        if ix.lower[k] in ("a", "an") and (k == lo or ix.doc[k - 1].is_punct or ix.doc[k - 1].is_space):
+            return True
+        k -= 1
+    return False
+
+
+def _body_of_country(st: DocState, idx: int, lo: int) -> SpeakerRef | None:
+    """“The Semiconductor Industry Association of Malaysia said”: a capitalised name “… of <country>” the
+    entity rules do not know is a body of its own, not the country."""
+    ix = st.ix
+    k = ix.mentions[idx].start - 1
+    if k - 1 < lo or ix.lower[k] not in ("of", "for") or not ix.doc[k - 1].text[:1].isupper():
+        return None
+    j = k - 1
+    while (
+        j - 1 >= lo
+        and ix.doc[j - 1].text[:1].isupper()
+        and ix.doc[j - 1].is_alpha
+        and ix.doc[j - 1].text not in st.lex.stop
+        and ix.lower[j - 1] not in DETERMINERS
+        and k - j < 6
+    ):
+        j -= 1
+    if ix.doc[j].text in st.lex.stop or j in ix.tok_mention or ix.lower[j] in st.lex.titles:
+        return None
+    s, e = ix.tok_chars(j, ix.mentions[idx].end)
+    return unlinked((s, e), name=ix.text[s:e])
 
 
 def _role_before(st: DocState, start: int, lo: int) -> SpeakerRef | None:
