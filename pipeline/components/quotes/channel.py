@@ -171,10 +171,9 @@ def outlets_as_via(st: DocState, found: list[Attribution]) -> list[Attribution]:
             and g.cue is not None
             and g.speaker is not None
             and g.speaker.label is not Label.MEDIA
-            and (
-                f.start <= g.cue[0] < f.end
-                or (g.speaker.mention is not None and f.start <= g.speaker.mention[0] < f.end)
-            )
+            and f.start <= g.cue[0] < f.end
+            # the other attribution says most of what the outlet reports
+            and min(f.end, g.end) - max(f.start, g.start) >= (f.end - f.start) / 2
         ]
         if not inner:
             continue

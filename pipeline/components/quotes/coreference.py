@@ -3,6 +3,8 @@ wire dateline (“the government” of a Seoul-datelined story)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Token
 
 from models.records import ORG_LABELS, PEOPLE_LABELS, Label
@@ -36,6 +38,14 @@ def resolve_pronoun(st: DocState, tok: Token) -> SpeakerRef:
                 and sp_prev.label in _SPEAKING_ORGS
                 and ix.mentions[sp_prev.mention_index].end <= tok.i
             ):
+                return sp_prev.at(chars)
+            if (
+                sp_prev.mention_index is None
+                and sp_prev.label in (Label.AGENCY, Label.COMPANY)
+                and sp_prev.mention is not None
+                and sp_prev.mention[1] <= tok.idx
+            ):
+                # “The regulator said …. It added …”: the body a nominal named, linked or not
                 return sp_prev.at(chars)
         if word == "they":
             return unlinked(chars)
@@ -88,18 +98,25 @@ def resolve_nominal(st: DocState, start: int, end: int, head: str) -> SpeakerRef
     # the most salient earlier mention that fits: a speaker of an earlier quote, then the most mentioned,
     # then the nearest (“The company said” after a list of rivals still means the story's company)
     fits: list[int] = []
+    # an outlet is “the agency” only when no public agency fits (“as reported by Reuters … the agency noted”)
+    fallback = [lb for lb in labels if lb is Label.MEDIA] if len(labels) > 1 else []
+    primary = [lb for lb in labels if lb not in fallback]
     for i in range(len(ix.mentions) - 1, -1, -1):
         m = ix.mentions[i]
         if m.end > start:
             continue
-        ok = m.label in labels
+        ok = m.label in primary
         if title is not None and m.label in PEOPLE_LABELS:
             t = (title_for(ix, m) or "").lower()
             ok = head in t
         if ok:
             fits.append(i)
+    if not fits and fallback:
+        fits = [i for i in range(len(ix.mentions)) if ix.mentions[i].end <= start and ix.mentions[i].label in fallback]
     if not fits:
-        return unlinked(span_chars)
+        # nobody named fits: the nominal stands as it is (“the country’s minerals regulator”), with the label
+        # its head names so a later “it said” can continue it
+        return replace(unlinked(span_chars), label=labels[0] if len(labels) == 1 else None)
 
     def key_of(i: int) -> str:
         return ix.mentions[i].canonical_id or ix.mentions[i].canonical_name
@@ -113,7 +130,15 @@ def resolve_nominal(st: DocState, start: int, end: int, head: str) -> SpeakerRef
         i for i in fits if head in ix.mentions[i].canonical_name.lower() or head in ix.span_text(ix.mentions[i]).lower()
     }
     best = max(fits, key=lambda i: (i in named, counts[key_of(i)], i))
-    return speaker_from_mention(ix, best).at(span_chars)
+    found = speaker_from_mention(ix, best)
+    if found.canonical_id is None:
+        # the speaker an earlier quote credited at that mention may be better resolved (“China’s Ministry of
+        # Commerce said …” read as the pack's name)
+        at = ix.char(ix.mentions[best])
+        earlier = next((sp for sp in reversed(st.speakers) if sp.mention == at and sp.canonical_id), None)
+        if earlier is not None:
+            return earlier.at(span_chars)
+    return found.at(span_chars)
 
 
 def resolve_document(st: DocState, start: int, end: int) -> SpeakerRef:

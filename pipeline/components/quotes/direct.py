@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Token
 
-from models.records import SPEAKER_LABELS, Label, QuoteKind
+from models.records import PEOPLE_LABELS, SPEAKER_LABELS, Label, QuoteKind
 from pipeline.components.marks import Segment
 from pipeline.components.quotes.channel import channel_via
 from pipeline.components.quotes.index import count_words
@@ -31,13 +31,21 @@ def after(st: DocState, seg: Segment) -> Hit | None:
     toks = _clause_after(st, seg)
     if not toks:
         return None
-    # only a short attribution clause
-    cues = [c for c in st.cues.within(toks[:14]) if c.start - toks[0].i <= 10 and not c.is_via]
+    # only a short attribution clause; a name with its description (“X, senior secretary for economic
+    # affairs, said”) may take longer
+    reach = 10
+    opener = ix.tok_mention.get(toks[0].i)
+    if opener is not None and ix.mentions[opener].label in PEOPLE_LABELS:
+        close = ix.mentions[opener].end
+        if close < len(ix.doc) and ix.doc[close].text == ",":
+            reach = 18
+    cues = [c for c in st.cues.within(toks[: reach + 4]) if c.start - toks[0].i <= reach and not c.is_via]
     if not cues:
         return None
     cue = cues[0]
     lo, hi = toks[0].i, toks[-1].i + 1
-    if _ends_sentence(st, seg) and toks[0].text[:1].isupper() and before(st, seg) is not None:
+    first = next((t for t in toks if not t.is_space), toks[0])
+    if _ends_sentence(st, seg) and first.text[:1].isupper() and before(st, seg) is not None:
         # “X added, “… .” In response, Y said …”: the next sentence's speaker is not this quote's
         return None
     between = [t.lower_ for t in ix.doc[lo : cue.start]]

@@ -35,11 +35,27 @@ def speaker_from_mention(ix: DocIndex, idx: int) -> SpeakerRef:
 def _linked_twin(ix: DocIndex, idx: int) -> Mention | None:
     """Another mention with the same text and label that the entity rules linked."""
     m = ix.mentions[idx]
-    text = ix.span_text(m).lower()
+    surface = ix.span_text(m)
+    text = surface.lower()
+    acronym = surface if surface.isalpha() and surface.isupper() and 2 <= len(surface) <= 6 else None
     for o in ix.mentions:
-        if o.canonical_id and o.label is m.label and ix.span_text(o).lower() == text:
+        if not o.canonical_id or o.label is not m.label:
+            continue
+        if ix.span_text(o).lower() == text:
+            return o
+        if acronym is not None and acronym in _initials(o.canonical_name):
+            # “the CIT” after “the U.S. Court of International Trade”
             return o
     return None
+
+
+def _initials(name: str) -> tuple[str, str]:
+    """The acronyms a name may go by: the initials of its capitalised words, with and without a leading
+    country prefix (“U.S. Court of International Trade” -> USCIT, CIT)."""
+    caps = [w for w in name.replace(".", "").split() if w[:1].isupper()]
+    full = "".join(w[0] for w in caps)
+    rest = "".join(w[0] for w in caps[1:]) if caps and caps[0].isupper() else full
+    return full, rest
 
 
 def unlinked(mention: CharSpan, *, name: str | None = None, title: str | None = None) -> SpeakerRef:

@@ -135,6 +135,20 @@ def _nominal_forward(st: DocState, i: int, hi: int) -> SpeakerRef | None:
                 return role
         return unlinked(st.ix.tok_chars(*anon))
     if doc[i].lower_ in PHRASE_OPENERS and i + 1 < hi:
+        named = st.ix.tok_mention.get(i + 1)
+        if named is not None:
+            m = st.ix.mentions[named]
+            nxt = st.ix.lower[m.end] if m.end < len(doc) else ""
+            if (
+                m.start == i + 1
+                and m.label in SPEAKER_LABELS
+                and m.label is not Label.COUNTRY
+                and nxt not in lex.titles
+                and nxt not in lex.nominals
+                and nxt not in st.lex.words.role_links
+            ):
+                # “the US Department of Agriculture”: the name after the article
+                return speaker_from_mention(st.ix, named)
         j = i + 1
         nominal: tuple[str, int] | None = None
         # "a spokesperson for Huawei", "a Foreign Ministry official", "a Huawei spokesperson", "the company":
@@ -145,7 +159,7 @@ def _nominal_forward(st: DocState, i: int, hi: int) -> SpeakerRef | None:
             and j - i < 6
             and (not doc[j].is_punct or doc[j].lower_ in POSSESSIVE_MARKS)
             and doc[j].lower_ not in st.lex.words.clause_breaks
-            and doc[j].lower_ not in lex.single
+            and (doc[j].lower_ not in lex.single or lex.cue_at(doc[j], st.ix.has_tags) is None)
         ):
             head = doc[j].lower_
             two = f"{doc[j].lower_} {doc[j + 1].lower_}" if j + 1 < hi else ""
@@ -257,7 +271,8 @@ def _role_speaker(st: DocState, start: int, title_end: int, hi: int, title: str)
     # the article introduced (“A WTO official confirmed …”)
     for t in range(start + 1, title_end):
         head = ix.lower[t]
-        if head in st.lex.nominals and head not in st.lex.titles:
+        # “a government official” stays unnamed: only a body's own name word resolves a role
+        if head in st.lex.nominals and head not in st.lex.titles and Label.COUNTRY not in st.lex.nominals[head]:
             body = resolve_nominal(st, t, t + 1, head)
             if body.mention_index is not None:
                 return replace(body, mention=chars, title=title)
