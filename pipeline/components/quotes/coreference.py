@@ -9,7 +9,15 @@ from spacy.tokens import Token
 
 from models.records import ORG_LABELS, PEOPLE_LABELS, Label
 from pipeline.components.quotes.lexicon import QuoteLexicon
-from pipeline.components.quotes.refs import speaker_from_mention, title_for, unlinked
+from pipeline.components.quotes.refs import (
+    MAX_POSSESSED_WORDS,
+    POSSESSIVE_MARKS,
+    possessed_name,
+    possessed_name_starting,
+    speaker_from_mention,
+    title_for,
+    unlinked,
+)
 from pipeline.components.quotes.results import SpeakerRef
 from pipeline.components.quotes.state import DocState
 from pipeline.components.quotes.words import DATELINE_PLACE
@@ -114,6 +122,10 @@ def resolve_nominal(st: DocState, start: int, end: int, head: str) -> SpeakerRef
     if not fits and fallback:
         fits = [i for i in range(len(ix.mentions)) if ix.mentions[i].end <= start and ix.mentions[i].label in fallback]
     if not fits:
+        owned = _possessed_body_before(st, start, head)
+        if owned is not None:
+            return owned.at(span_chars)
+    if not fits:
         # nobody named fits: the nominal stands as it is (“the country’s minerals regulator”), with the label
         # its head names so a later “it said” can continue it
         return replace(unlinked(span_chars), label=labels[0] if len(labels) == 1 else None)
@@ -132,6 +144,9 @@ def resolve_nominal(st: DocState, start: int, end: int, head: str) -> SpeakerRef
     best = max(fits, key=lambda i: (i in named, counts[key_of(i)], i))
     found = speaker_from_mention(ix, best)
     if found.canonical_id is None:
+        owned = possessed_name(ix, st.lex.possessive_names, ix.mentions[best].start, ix.mentions[best].end)
+        if owned is not None:
+            return owned.at(span_chars)
         # the speaker an earlier quote credited at that mention may be better resolved (“China’s Ministry of
         # Commerce said …” read as the pack's name)
         at = ix.char(ix.mentions[best])
@@ -197,3 +212,16 @@ def dateline_country(lex: QuoteLexicon, text: str) -> SpeakerRef | None:
 def _is_country(st: DocState, k: int) -> bool:
     idx = st.ix.tok_mention.get(k)
     return idx is not None and st.ix.mentions[idx].label is Label.COUNTRY
+
+
+def _possessed_body_before(st: DocState, before: int, head: str) -> SpeakerRef | None:
+    """A possessive pack name earlier in the text whose name holds the head (“China’s Ministry of Commerce”
+    for “the ministry”), when the entity rules did not mark it."""
+    ix = st.ix
+    for k in range(before - 1, 0, -1):
+        if ix.lower[k] not in POSSESSIVE_MARKS or ix.tok_quoted[k]:
+            continue
+        owned = possessed_name_starting(ix, st.lex.possessive_names, k + 1, min(before, k + 1 + MAX_POSSESSED_WORDS))
+        if owned is not None and owned.name is not None and head in owned.name.lower():
+            return owned
+    return None

@@ -39,6 +39,11 @@ def after(st: DocState, seg: Segment) -> Hit | None:
         close = ix.mentions[opener].end
         if close < len(ix.doc) and ix.doc[close].text == ",":
             reach = 18
+    elif toks[0].text[:1].isupper():
+        # an unknown name (“Choi Min-ho,”): capitalised words and hyphens up to the comma
+        name_end = next((t.i for t in toks[:6] if not (t.text[:1].isupper() or t.text == "-" or t.is_lower)), None)
+        if name_end is not None and ix.doc[name_end].text == ",":
+            reach = 18
     cues = [c for c in st.cues.within(toks[: reach + 4]) if c.start - toks[0].i <= reach and not c.is_via]
     if not cues:
         return None

@@ -338,28 +338,26 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
                     )
                 )
             )
+            # “A Washington trade lawyer, Gregory Paik, said”: the name set off by commas after a description
+            # is the speaker
+            if j >= lo and doc[j].text == "," and _opens_description(st, j, lo):
+                named = ix.tok_mention.get(j + 1)
+                if (
+                    named is not None
+                    and ix.mentions[named].label in PEOPLE_LABELS
+                    and ix.mentions[named].start == j + 1
+                    and ix.mentions[named].end == i
+                ):
+                    return speaker_from_mention(ix, named)
+                if 2 <= len(appositive) <= 4 and all(
+                    x.is_alpha and x.text[:1].isupper() and x.text not in lex.stop for x in appositive
+                ):
+                    s, e = ix.tok_chars(j + 1, i)
+                    return unlinked((s, e), name=ix.text[s:e])
             if is_appositive:
                 res = speaker_span_at(st, j - 1, lo, cue.start, -1)
                 if res is not None:
                     return res
-            # “A Washington trade lawyer, Gregory Paik, said”: the name set off by commas is the speaker
-            named = ix.tok_mention.get(j + 1) if j >= lo and doc[j].text == "," else None
-            if (
-                named is not None
-                and ix.mentions[named].label in PEOPLE_LABELS
-                and ix.mentions[named].start == j + 1
-                and ix.mentions[named].end == i
-            ):
-                return speaker_from_mention(ix, named)
-            if (
-                j >= lo
-                and doc[j].text == ","
-                and 2 <= len(appositive) <= 4
-                and all(x.is_alpha and x.text[:1].isupper() and x.text not in lex.stop for x in appositive)
-                and _opens_description(st, j, lo)
-            ):
-                s, e = ix.tok_chars(j + 1, i)
-                return unlinked((s, e), name=ix.text[s:e])
             if doc[i - 1].text == ")" or (
                 i in ix.mention_at_end and ix.mentions[ix.mention_at_end[i]].label in SPEAKER_LABELS
             ):
