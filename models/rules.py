@@ -404,6 +404,10 @@ class QuoteWords(BaseModel):
         default_factory=list,
         description="forms of 'speak'/'talk': the outlet after 'to'/'with' is the channel ('speaking to Yonhap')",
     )
+    voice_titles: list[str] = Field(
+        default_factory=list,
+        description="roles that speak for their body: 'a ministry spokesman' is the ministry (not 'an official')",
+    )
 
     @model_validator(mode="after")
     def _lower_case(self) -> QuoteWords:

@@ -75,17 +75,20 @@ def _channel_phrase(st: DocState, j: int, hi: int) -> str | None:
     doc, lower = ix.doc, ix.lower
     n = len(doc)
     det = lower[j]
-    if det in words.possessive_determiners:
+    has_det = det in words.possessive_determiners
+    if has_det:
         j += 1
-    # skip modifiers: plain lower-case words, hyphens and possessives, never a clause word or a cue
+    # skip modifiers after a determiner (“in a separate statement”; not “on such short notice”, “on Tuesday
+    # began filing”): plain words, hyphens and possessives, never a clause word or a cue
     outlet = None
-    for k in range(j, min(hi, j + MAX_CHANNEL_MODIFIERS + 1)):
+    for k in range(j, min(hi, j + (MAX_CHANNEL_MODIFIERS if has_det else 0) + 1)):
         found = _channel_noun_at(st, k)
         if found is not None:
             ch, after = found
             if after < n and lower[after] in words.channel_links:
-                # "in an interview with Bloomberg" -> Bloomberg
-                idx = ix.tok_mention.get(after + 1) if after + 1 < n else None
+                # "in an interview with Bloomberg" / "with the Financial Times" -> the outlet
+                nxt = after + 2 if after + 2 < n and lower[after + 1] == "the" else after + 1
+                idx = ix.tok_mention.get(nxt) if nxt < n else None
                 if idx is not None and ix.mentions[idx].label is Label.MEDIA:
                     return ix.span_text(ix.mentions[idx])
             if outlet is not None:

@@ -138,8 +138,12 @@ def resolve_nominal(st: DocState, start: int, end: int, head: str) -> SpeakerRef
         counts[key_of(i)] = counts.get(key_of(i), 0) + 1
     # a body whose name holds the head word first (“the ministry” is the Ministry of Commerce, not the WTO
     # named since)
+    # (a public body's head only: many company names hold “Company”)
     named = {
-        i for i in fits if head in ix.mentions[i].canonical_name.lower() or head in ix.span_text(ix.mentions[i]).lower()
+        i
+        for i in fits
+        if labels == [Label.AGENCY]
+        and (head in ix.mentions[i].canonical_name.lower() or head in ix.span_text(ix.mentions[i]).lower())
     }
     best = max(fits, key=lambda i: (i in named, counts[key_of(i)], i))
     found = speaker_from_mention(ix, best)

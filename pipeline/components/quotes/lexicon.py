@@ -43,6 +43,7 @@ class WordSets:
     channel_links: frozenset[str]
     platforms: frozenset[str]
     speak_words: frozenset[str]
+    voice_titles: frozenset[str]
 
     @classmethod
     def of(cls, words: QuoteWords) -> WordSets:

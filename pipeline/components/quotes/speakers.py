@@ -269,7 +269,8 @@ def _role_speaker(st: DocState, start: int, title_end: int, hi: int, title: str)
         return replace(speaker_from_mention(ix, org_idx), mention=chars, title=title)
     # “a ministry spokesman” -> the ministry the article named; “the official” -> the body of the official
     # the article introduced (“A WTO official confirmed …”)
-    for t in range(start + 1, title_end):
+    voice = title.lower().split()[-1] in st.lex.words.voice_titles
+    for t in range(start + 1, title_end if voice else start + 1):
         head = ix.lower[t]
         # “a government official” stays unnamed: only a body's own name word resolves a role
         if head in st.lex.nominals and head not in st.lex.titles and Label.COUNTRY not in st.lex.nominals[head]:
@@ -296,6 +297,7 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
     if document is not None:
         return document
     i = cue.start - 1
+    fallback: SpeakerRef | None = None
     while i >= lo:
         t = doc[i]
         if t.is_space or t.lower_ in st.lex.words.skip_between or (ix.has_tags and t.tag_ in ADVERB_AUX_TAGS):
@@ -356,17 +358,23 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
                     return unlinked((s, e), name=ix.text[s:e])
             if is_appositive:
                 res = speaker_span_at(st, j - 1, lo, cue.start, -1)
-                if res is not None:
+                if res is not None and (res.label in PEOPLE_LABELS or not _comma_before(st, res, lo)):
                     return res
+                if res is not None:
+                    # “Annika Berg, chief executive of Norrland Minerals, a Swedish developer, said”: the
+                    # organisation is itself in an appositive; the person before it is the speaker
+                    fallback = fallback or res
+                    i = j
+                    continue
             if doc[i - 1].text == ")" or (
                 i in ix.mention_at_end and ix.mentions[ix.mention_at_end[i]].label in SPEAKER_LABELS
             ):
                 i -= 1
                 continue
-            return None
+            return fallback
         break
     if i < lo:
-        return None
+        return fallback
     # the speaker ends at token i; prefer the mention that ends here
     idx = ix.mention_at_end.get(i + 1)
     if idx is not None and ix.mentions[idx].label is Label.COUNTRY:
@@ -383,6 +391,18 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
                 return owned
         return speaker_from_mention(ix, idx)
     return speaker_span_at(st, i, lo, cue.start, -1)
+
+
+def _comma_before(st: DocState, sp: SpeakerRef, lo: int) -> bool:
+    """An organisation speaker that is the object of a role (“chief executive of X”) set off by a comma
+    before it: the person further back is who spoke."""
+    ix = st.ix
+    if sp.mention_index is None:
+        return False
+    k = ix.mentions[sp.mention_index].start - 1
+    if k < lo or ix.lower[k] not in st.lex.words.role_links:
+        return False
+    return any(ix.texts[x] == "," for x in range(max(lo, k - 8), k))
 
 
 def _opens_description(st: DocState, comma: int, lo: int) -> bool:
