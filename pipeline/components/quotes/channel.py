@@ -15,8 +15,11 @@ MAX_CHANNEL_MODIFIERS = 5
 _POSSESSIVE_MARKS = {"'s", "’s", "-"}
 
 
-def channel_via(st: DocState, lo: int, hi: int, cue: Cue | None) -> tuple[str | None, str | None]:
-    """The channel and the outlet named in the cue's sentence (or tokens `[lo, hi)`)."""
+def channel_via(
+    st: DocState, lo: int, hi: int, cue: Cue | None, content: tuple[int, int] | None = None
+) -> tuple[str | None, str | None]:
+    """The channel and the outlet named in the cue's sentence (or tokens `[lo, hi)`), outside the reported
+    `content` (characters): “in their phone call” inside what was said is not where it was said."""
     ix, words = st.ix, st.lex.words
     doc, lower = ix.doc, ix.lower
     n = len(doc)
@@ -35,9 +38,13 @@ def channel_via(st: DocState, lo: int, hi: int, cue: Cue | None) -> tuple[str | 
 
     if cue is not None and channel is None:
         channel = document_subject(st, cue)
+    c_lo, c_hi = content if content is not None else (-1, -1)
     for i in range(sent_lo, sent_hi):
         low = lower[i]
         if low not in words.channel_triggers or ix.tok_quoted[i]:
+            continue
+        if c_lo < doc[i].idx < c_hi and not (i > 0 and doc[i - 1].idx == c_lo and lower[i - 1] in words.speak_words):
+            # (a setting that opens the content, “Speaking at a press conference, …”, is still the channel)
             continue
         # told CNBC / telling Reuters / said in an interview with Bloomberg
         if low in words.tell_words:
@@ -63,7 +70,13 @@ def channel_via(st: DocState, lo: int, hi: int, cue: Cue | None) -> tuple[str | 
             (low == "according" and lower[i + 1] == "to")
             or (low == "reported" and i >= 1 and lower[i - 1] == "as" and lower[i + 1] == "by")
         ):
-            via = media_at(i + 2) or via
+            if cue is not None and cue.start == i:
+                # the outlet the attribution's own “according to” names is its speaker, not a via; a document
+                # there is the channel (“according to China's official announcement”)
+                channel = _channel_phrase(st, i + 2, sent_hi) or channel
+                continue
+            k = i + 3 if lower[i + 2] == "the" and i + 3 < n else i + 2  # “as reported by the BBC”
+            via = media_at(k) or via
     return channel, via
 
 
@@ -78,9 +91,16 @@ def _channel_phrase(st: DocState, j: int, hi: int) -> str | None:
     has_det = det in words.possessive_determiners
     if has_det:
         j += 1
+    elif j in ix.tok_mention and ix.mentions[ix.tok_mention[j]].end < min(hi, n):
+        # a possessor is a determiner: “in China's official announcement”
+        after_owner = ix.mentions[ix.tok_mention[j]].end
+        if lower[after_owner] in ("'s", "’s"):
+            j, has_det = after_owner + 1, True
+    if j >= n:
+        return None
     # skip modifiers after a determiner (“in a separate statement”; not “on such short notice”, “on Tuesday
     # began filing”): plain words, hyphens and possessives, never a clause word or a cue
-    outlet = None
+    outlet = platform = None
     for k in range(j, min(hi, j + (MAX_CHANNEL_MODIFIERS if has_det else 0) + 1)):
         found = _channel_noun_at(st, k)
         if found is not None:
@@ -93,12 +113,17 @@ def _channel_phrase(st: DocState, j: int, hi: int) -> str | None:
                     return ix.span_text(ix.mentions[idx])
             if outlet is not None:
                 return outlet
+            if platform is not None:
+                return platform  # “in a Truth Social post”
             phrase = " ".join(doc[x].text for x in range(after - len(ch), after))
             article = "an" if phrase[:1].lower() in "aeiou" else "a"
             if det == "the" and ch == ["interview"] and k == j:
                 return "the interview"
             return f"{article} {phrase}"
         t = doc[k]
+        two = f"{t.text} {doc[k + 1].text}" if k + 1 < n else ""
+        if t.text in words.platforms or two in words.platforms:
+            platform = two if two in words.platforms else t.text
         idx = ix.tok_mention.get(k)
         if idx is not None and ix.mentions[idx].label is Label.MEDIA:
             outlet = ix.span_text(ix.mentions[idx])

@@ -264,7 +264,7 @@ def _make(
         return None
     if sp.mention is not None and s <= sp.mention[0] < e:
         return None
-    channel, via = channel_via(st, sent.start, sent.end, cue)
+    channel, via = channel_via(st, sent.start, sent.end, cue, content=(s, e))
     return Hit(rule, (c0, c1), sp, channel, via).at(s, e, QuoteKind.indirect)
 
 
