@@ -156,14 +156,21 @@ OUTLETS = [
         "that the talks went well", "Howard Lutnick", "official:howard-lutnick",
         {"channel": "Bloomberg"},
     )),
+    _row(Case(
+        "notice-in-the-gazette-is-the-channel",
+        "The new rules take effect in May, according to a notice in the official gazette.",
+        "The new rules take effect", None, None,
+        {"channel": "a notice", "via": None},
+    )),
     _row(
         Case(
-            "notice-in-the-gazette",
-            "The new rules take effect in May, according to a notice in the official gazette.",
-            "The new rules take effect", None, None,
+            "notice-names-the-body-that-published-it",
+            "China's commerce ministry will license graphite exports. The rules take effect in May, according "
+            "to a notice in the official gazette.",
+            "The rules take effect", "Chinese Ministry of Commerce", "agency:mofcom",
             {"channel": "a notice"},
         ),
-        xfail="a document named after 'according to' is read as the speaker, not yet as the channel",
+        xfail="the body behind a notice is not yet inferred from the article's earlier speakers",
     ),
 ]
 
