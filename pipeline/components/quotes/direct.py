@@ -228,8 +228,8 @@ def _only_recipient(st: DocState, lo: int, hi: int) -> bool:
         idx = ix.tok_mention.get(t.i)
         if idx is not None and ix.mentions[idx].label is Label.MEDIA:
             continue
-        if t.lower_ in st.lex.words.recipient_words:
-            continue
+        if t.lower_ in st.lex.words.recipient_words or t.text in st.lex.words.platforms:
+            continue  # “told reporters:”, “writing on X:”
         return False
     return True
 

@@ -292,6 +292,10 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
     ix, lex = st.ix, st.lex
     doc = ix.doc
     if st.cues.is_participle(cue):
+        # “with Svyrydenko writing on X”: a person right before the participle is its subject
+        idx = ix.mention_at_end.get(cue.start)
+        if idx is not None and ix.mentions[idx].label in PEOPLE_LABELS and ix.mentions[idx].start >= lo:
+            return speaker_from_mention(ix, idx)
         return subject_of_sentence(st, cue, lo)
     document = _document_before(st, cue.start, lo)
     if document is not None:
