@@ -400,6 +400,14 @@ class QuoteWords(BaseModel):
         description="'in an interview with Bloomberg': words between a channel noun and an outlet"
     )
     platforms: list[str] = Field(description="platforms named after 'on' as a channel: X, Weibo (as written)")
+    speak_words: list[str] = Field(
+        default_factory=list,
+        description="forms of 'speak'/'talk': the outlet after 'to'/'with' is the channel ('speaking to Yonhap')",
+    )
+    voice_titles: list[str] = Field(
+        default_factory=list,
+        description="roles that speak for their body: 'a ministry spokesman' is the ministry (not 'an official')",
+    )
 
     @model_validator(mode="after")
     def _lower_case(self) -> QuoteWords:

@@ -3,11 +3,21 @@ wire dateline (“the government” of a Seoul-datelined story)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Token
 
 from models.records import ORG_LABELS, PEOPLE_LABELS, Label
 from pipeline.components.quotes.lexicon import QuoteLexicon
-from pipeline.components.quotes.refs import speaker_from_mention, title_for, unlinked
+from pipeline.components.quotes.refs import (
+    MAX_POSSESSED_WORDS,
+    POSSESSIVE_MARKS,
+    possessed_name,
+    possessed_name_starting,
+    speaker_from_mention,
+    title_for,
+    unlinked,
+)
 from pipeline.components.quotes.results import SpeakerRef
 from pipeline.components.quotes.state import DocState
 from pipeline.components.quotes.words import DATELINE_PLACE
@@ -37,6 +47,14 @@ def resolve_pronoun(st: DocState, tok: Token) -> SpeakerRef:
                 and ix.mentions[sp_prev.mention_index].end <= tok.i
             ):
                 return sp_prev.at(chars)
+            if (
+                sp_prev.mention_index is None
+                and sp_prev.label in (Label.AGENCY, Label.COMPANY)
+                and sp_prev.mention is not None
+                and sp_prev.mention[1] <= tok.idx
+            ):
+                # “The regulator said …. It added …”: the body a nominal named, linked or not
+                return sp_prev.at(chars)
         if word == "they":
             return unlinked(chars)
         want = (Label.COMPANY, Label.AGENCY, Label.MEDIA)
@@ -45,7 +63,8 @@ def resolve_pronoun(st: DocState, tok: Token) -> SpeakerRef:
         m = ix.mentions[i]
         if m.end > tok.i or m.label not in want:
             continue
-        if ix.tok_quoted[m.start] and m.label in PEOPLE_LABELS:
+        if ix.tok_quoted[m.start]:
+            # a name inside a quotation is not who the narration's pronoun stands for
             continue
         g = m.attrs.get("gender")
         if gender and g and g != gender:
@@ -87,18 +106,29 @@ def resolve_nominal(st: DocState, start: int, end: int, head: str) -> SpeakerRef
     # the most salient earlier mention that fits: a speaker of an earlier quote, then the most mentioned,
     # then the nearest (“The company said” after a list of rivals still means the story's company)
     fits: list[int] = []
+    # an outlet is “the agency” only when no public agency fits (“as reported by Reuters … the agency noted”)
+    fallback = [lb for lb in labels if lb is Label.MEDIA] if len(labels) > 1 else []
+    primary = [lb for lb in labels if lb not in fallback]
     for i in range(len(ix.mentions) - 1, -1, -1):
         m = ix.mentions[i]
         if m.end > start:
             continue
-        ok = m.label in labels
+        ok = m.label in primary
         if title is not None and m.label in PEOPLE_LABELS:
             t = (title_for(ix, m) or "").lower()
             ok = head in t
         if ok:
             fits.append(i)
+    if not fits and fallback:
+        fits = [i for i in range(len(ix.mentions)) if ix.mentions[i].end <= start and ix.mentions[i].label in fallback]
     if not fits:
-        return unlinked(span_chars)
+        owned = _possessed_body_before(st, start, head)
+        if owned is not None:
+            return owned.at(span_chars)
+    if not fits:
+        # nobody named fits: the nominal stands as it is (“the country’s minerals regulator”), with the label
+        # its head names so a later “it said” can continue it
+        return replace(unlinked(span_chars), label=labels[0] if len(labels) == 1 else None)
 
     def key_of(i: int) -> str:
         return ix.mentions[i].canonical_id or ix.mentions[i].canonical_name
@@ -106,8 +136,69 @@ def resolve_nominal(st: DocState, start: int, end: int, head: str) -> SpeakerRef
     counts: dict[str, int] = {}
     for i in fits:
         counts[key_of(i)] = counts.get(key_of(i), 0) + 1
-    best = max(fits, key=lambda i: (counts[key_of(i)], i))
-    return speaker_from_mention(ix, best).at(span_chars)
+    # a body whose name holds the head word first (“the ministry” is the Ministry of Commerce, not the WTO
+    # named since)
+    # (a public body's head only: many company names hold “Company”)
+    named = {
+        i
+        for i in fits
+        if labels == [Label.AGENCY]
+        and (head in ix.mentions[i].canonical_name.lower() or head in ix.span_text(ix.mentions[i]).lower())
+    }
+    best = max(fits, key=lambda i: (i in named, counts[key_of(i)], i))
+    found = speaker_from_mention(ix, best)
+    if found.canonical_id is None:
+        owned = possessed_name(ix, st.lex.possessive_names, ix.mentions[best].start, ix.mentions[best].end)
+        if owned is not None:
+            return owned.at(span_chars)
+        # the speaker an earlier quote credited at that mention may be better resolved (“China’s Ministry of
+        # Commerce said …” read as the pack's name)
+        at = ix.char(ix.mentions[best])
+        earlier = next((sp for sp in reversed(st.speakers) if sp.mention == at and sp.canonical_id), None)
+        if earlier is not None:
+            return earlier.at(span_chars)
+    return found.at(span_chars)
+
+
+def resolve_document(st: DocState, start: int, end: int) -> SpeakerRef:
+    """“the statement added”: the organisation that spoke last, else the nearest one named before."""
+    ix = st.ix
+    chars = ix.tok_chars(start, end)
+    for sp_prev in reversed(st.speakers):
+        if (
+            sp_prev.mention_index is not None
+            and sp_prev.label in _SPEAKING_ORGS
+            and ix.mentions[sp_prev.mention_index].end <= start
+        ):
+            return sp_prev.at(chars)
+    for i in range(len(ix.mentions) - 1, -1, -1):
+        m = ix.mentions[i]
+        if m.end <= start and m.label in (Label.AGENCY, Label.COMPANY) and not ix.tok_quoted[m.start]:
+            return speaker_from_mention(ix, i).at(chars)
+    return unlinked(chars)
+
+
+def earlier_role_body(st: DocState, title: str, before: int) -> SpeakerRef | None:
+    """“the spokesperson said” after “a spokesperson of China's Commerce Ministry” / “A WTO official”: the
+    body of the latest role phrase with that title before token `before`."""
+    ix = st.ix
+    words = title.split()
+    n = len(words)
+    for k in range(before - n, 0, -1):
+        if ix.lower[k : k + n] != words or ix.tok_quoted[k]:
+            continue
+        # “a WTO official” / “a Commerce Ministry spokesperson”: the organisation right before the title
+        idx = ix.mention_at_end.get(k)
+        after = k + n
+        if idx is None and after + 1 < len(ix.doc) and ix.lower[after] in st.lex.words.role_links:
+            # “a spokesperson of/for X”, skipping “the” and a country's possessive
+            j = after + 1
+            while j < min(len(ix.doc), after + 5) and (ix.lower[j] in ("the", "'s", "’s") or _is_country(st, j)):
+                j += 1
+            idx = ix.tok_mention.get(j) if j < len(ix.doc) else None
+        if idx is not None and ix.mentions[idx].label in ORG_LABELS and ix.mentions[idx].label is not Label.COUNTRY:
+            return speaker_from_mention(ix, idx)
+    return None
 
 
 def dateline_country(lex: QuoteLexicon, text: str) -> SpeakerRef | None:
@@ -119,4 +210,22 @@ def dateline_country(lex: QuoteLexicon, text: str) -> SpeakerRef | None:
         entry = lex.place_country.get((part or "").strip().lower())
         if entry is not None:
             return SpeakerRef(mention=None, name=entry.name, canonical_id=entry.id, label=Label.COUNTRY)
+    return None
+
+
+def _is_country(st: DocState, k: int) -> bool:
+    idx = st.ix.tok_mention.get(k)
+    return idx is not None and st.ix.mentions[idx].label is Label.COUNTRY
+
+
+def _possessed_body_before(st: DocState, before: int, head: str) -> SpeakerRef | None:
+    """A possessive pack name earlier in the text whose name holds the head (“China’s Ministry of Commerce”
+    for “the ministry”), when the entity rules did not mark it."""
+    ix = st.ix
+    for k in range(before - 1, 0, -1):
+        if ix.lower[k] not in POSSESSIVE_MARKS or ix.tok_quoted[k]:
+            continue
+        owned = possessed_name_starting(ix, st.lex.possessive_names, k + 1, min(before, k + 1 + MAX_POSSESSED_WORDS))
+        if owned is not None and owned.name is not None and head in owned.name.lower():
+            return owned
     return None

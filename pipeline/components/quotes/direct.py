@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Token
 
-from models.records import SPEAKER_LABELS, Label, QuoteKind
+from models.records import PEOPLE_LABELS, SPEAKER_LABELS, Label, QuoteKind
 from pipeline.components.marks import Segment
 from pipeline.components.quotes.channel import channel_via
 from pipeline.components.quotes.index import count_words
@@ -31,12 +31,28 @@ def after(st: DocState, seg: Segment) -> Hit | None:
     toks = _clause_after(st, seg)
     if not toks:
         return None
-    # only a short attribution clause
-    cues = [c for c in st.cues.within(toks[:14]) if c.start - toks[0].i <= 10 and not c.is_via]
+    # only a short attribution clause; a name with its description (“X, senior secretary for economic
+    # affairs, said”) may take longer
+    reach = 10
+    opener = ix.tok_mention.get(toks[0].i)
+    if opener is not None and ix.mentions[opener].label in PEOPLE_LABELS:
+        close = ix.mentions[opener].end
+        if close < len(ix.doc) and ix.doc[close].text == ",":
+            reach = 18
+    elif toks[0].text[:1].isupper():
+        # an unknown name (“Choi Min-ho,”): capitalised words and hyphens up to the comma
+        name_end = next((t.i for t in toks[:6] if not (t.text[:1].isupper() or t.text == "-" or t.is_lower)), None)
+        if name_end is not None and ix.doc[name_end].text == ",":
+            reach = 18
+    cues = [c for c in st.cues.within(toks[: reach + 4]) if c.start - toks[0].i <= reach and not c.is_via]
     if not cues:
         return None
     cue = cues[0]
     lo, hi = toks[0].i, toks[-1].i + 1
+    first = next((t for t in toks if not t.is_space), toks[0])
+    if _ends_sentence(st, seg) and first.text[:1].isupper() and before(st, seg) is not None:
+        # “X added, “… .” In response, Y said …”: the next sentence's speaker is not this quote's
+        return None
     between = [t.lower_ for t in ix.doc[lo : cue.start]]
     # “…”, and several associations said … : the cue belongs to another clause
     if any(w in st.lex.words.clause_breaks for w in between):
@@ -182,6 +198,11 @@ def _clause_after(st: DocState, seg: Segment) -> list[Token]:
     return out
 
 
+def _ends_sentence(st: DocState, seg: Segment) -> bool:
+    """The quoted words end with a full stop, question or exclamation mark inside the marks."""
+    return st.ix.text[seg.start : seg.end].rstrip()[-1:] in {".", "!", "?"}
+
+
 def _clause_before(st: DocState, seg: Segment) -> list[Token]:
     """Tokens from the start of the sentence (or the previous closing mark) to the opening mark."""
     ix = st.ix
@@ -207,8 +228,8 @@ def _only_recipient(st: DocState, lo: int, hi: int) -> bool:
         idx = ix.tok_mention.get(t.i)
         if idx is not None and ix.mentions[idx].label is Label.MEDIA:
             continue
-        if t.lower_ in st.lex.words.recipient_words:
-            continue
+        if t.lower_ in st.lex.words.recipient_words or t.text in st.lex.words.platforms:
+            continue  # “told reporters:”, “writing on X:”
         return False
     return True
 

@@ -42,6 +42,8 @@ class WordSets:
     possessive_determiners: frozenset[str]
     channel_links: frozenset[str]
     platforms: frozenset[str]
+    speak_words: frozenset[str]
+    voice_titles: frozenset[str]
 
     @classmethod
     def of(cls, words: QuoteWords) -> WordSets:
@@ -51,6 +53,10 @@ class WordSets:
             sets[name] = sets[name] | weekdays
         sets["plural_or_org"] = sets.pop("plural_or_org_pronouns")
         return cls(personal=dict(words.personal_pronouns), **sets)
+
+
+# labels of the bodies a possessive name may stand for (“China's Ministry of Commerce”)
+SPEAKING_BODIES = (Label.AGENCY, Label.COMPANY, Label.MEDIA, Label.OFFICIAL)
 
 
 class QuoteLexicon:
@@ -87,6 +93,14 @@ class QuoteLexicon:
         self.nominals: dict[str, list[Label]] = {k.lower(): v for k, v in lex.nominal_heads.items()}
         self.channels = sorted((c.split() for c in lex.channel_nouns), key=len, reverse=True)
         self.stop = set(lex.name_stopwords)
+        # possessive names of speaking bodies (“China's Ministry of Commerce”), apostrophes as "'": a speaker
+        # the entity rules left unlinked because the text writes “China’s” is still found by its full form
+        self.possessive_names: dict[str, tuple[RuleEntry, Label]] = {}
+        for label in SPEAKING_BODIES:
+            for le in packs.by_label(label):
+                for form in le.entry.surface_forms():
+                    if "'s " in form:
+                        self.possessive_names.setdefault(form.lower(), (le.entry, label))
         # dateline city or country -> the country entry (“SEOUL, March 11 -” -> South Korea)
         self.place_country: dict[str, RuleEntry] = {}
         for le in packs.by_label(Label.COUNTRY):

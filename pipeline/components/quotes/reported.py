@@ -11,7 +11,7 @@ from spacy.tokens import Span, Token
 
 from models.records import Label, QuoteKind
 from pipeline.components.overlap import drop_overlaps
-from pipeline.components.quotes.channel import channel_via
+from pipeline.components.quotes.channel import channel_via, outlets_as_via
 from pipeline.components.quotes.cues import Cue
 from pipeline.components.quotes.results import Attribution, Hit, SpeakerRef
 from pipeline.components.quotes.rules import QuoteRule
@@ -39,8 +39,9 @@ def reported_in(st: DocState, sent: Span, used_cues: set[int]) -> list[Attributi
         f = _reported_for(st, sent, cue)
         if f is not None:
             out.append(f)
-    # keep one attribution per clause: the first cue that found one
-    return drop_overlaps(out, key=lambda f: f.start)
+    # keep one attribution per clause: the first cue that found one (an outlet's report of another
+    # attribution gives way to it)
+    return drop_overlaps(outlets_as_via(st, out), key=lambda f: f.start)
 
 
 def is_headline(st: DocState, sent: Span) -> bool:
@@ -263,7 +264,7 @@ def _make(
         return None
     if sp.mention is not None and s <= sp.mention[0] < e:
         return None
-    channel, via = channel_via(st, sent.start, sent.end, cue)
+    channel, via = channel_via(st, sent.start, sent.end, cue, content=(s, e))
     return Hit(rule, (c0, c1), sp, channel, via).at(s, e, QuoteKind.indirect)
 
 

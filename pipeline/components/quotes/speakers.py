@@ -8,10 +8,22 @@ from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
-from models.records import PEOPLE_LABELS, SPEAKER_LABELS
-from pipeline.components.quotes.coreference import resolve_nominal, resolve_pronoun
+from models.records import PEOPLE_LABELS, SPEAKER_LABELS, Label
+from pipeline.components.quotes.channel import channel_noun_ends
+from pipeline.components.quotes.coreference import (
+    earlier_role_body,
+    resolve_document,
+    resolve_nominal,
+    resolve_pronoun,
+)
 from pipeline.components.quotes.cues import Cue
-from pipeline.components.quotes.refs import speaker_from_mention, unlinked
+from pipeline.components.quotes.refs import (
+    POSSESSIVE_MARKS,
+    possessed_name_ending,
+    possessed_name_starting,
+    speaker_from_mention,
+    unlinked,
+)
 from pipeline.components.quotes.results import SpeakerRef
 from pipeline.components.quotes.state import DocState
 from pipeline.components.quotes.words import ADVERB_AUX_TAGS, DETERMINERS, NOUN_TAGS, PHRASE_OPENERS
@@ -29,7 +41,15 @@ def speaker_span_at(st: DocState, i: int, lo: int, hi: int, direction: int) -> S
     # an entity mention
     idx = ix.tok_mention.get(i)
     if idx is not None and ix.mentions[idx].label in SPEAKER_LABELS:
+        m_end = ix.mentions[idx].end
+        if direction > 0 and m_end < hi and ix.lower[m_end] in POSSESSIVE_MARKS:
+            # “according to China’s Ministry of Commerce”: the body the country's name opens
+            owned = possessed_name_starting(ix, lex.possessive_names, m_end + 1, hi)
+            if owned is not None:
+                return owned
         return speaker_from_mention(ix, idx)
+    if _is_surname_he(st, tok):
+        return _surname_speaker(st, tok)
     if tok.lower_ in st.lex.words.personal or tok.lower_ in st.lex.words.plural_or_org:
         return resolve_pronoun(st, tok)
     # "a spokesperson for Huawei", "a Huawei spokesperson", anonymous sources, "the company"
@@ -41,8 +61,13 @@ def speaker_span_at(st: DocState, i: int, lo: int, hi: int, direction: int) -> S
         while i + 1 < hi and (ix.lower[i] in lex.titles or ix.lower[i] in st.lex.words.honorifics):
             i += 1
         tok = doc[i]
+    name_end = i + 1
+    if direction < 0 and tok.is_lower and i - 2 >= lo and doc[i - 1].text == "-" and doc[i - 2].text[:1].isupper():
+        # a hyphenated given name read backwards: “Choi Min-ho, …, said”
+        i -= 2
+        tok = doc[i]
     if tok.text[:1].isupper() and tok.is_alpha and tok.text not in lex.stop:
-        j0, j1 = i, i + 1
+        j0, j1 = i, max(i + 1, name_end)
         if direction > 0:
             while j1 < hi and doc[j1].text[:1].isupper() and doc[j1].is_alpha and j1 - j0 < 4:
                 j1 += 1
@@ -56,9 +81,26 @@ def speaker_span_at(st: DocState, i: int, lo: int, hi: int, direction: int) -> S
                 and ix.lower[j0 - 1] not in lex.titles
             ):
                 j0 -= 1
+        owned = possessed_name_ending(ix, lex.possessive_names, j1)
+        if owned is not None:
+            return owned
         s, e = ix.tok_chars(j0, j1)
         return unlinked((s, e), name=ix.text[s:e])
     return None
+
+
+def _is_surname_he(st: DocState, tok: Token) -> bool:
+    """“He said” opening a sentence is the surname He when the article introduced a person surnamed He
+    (“Vice Premier He Lifeng”) and the word is followed by a cue, not a name."""
+    if tok.text != "He":
+        return False
+    return st.he_surname_person(tok.i) is not None
+
+
+def _surname_speaker(st: DocState, tok: Token) -> SpeakerRef:
+    idx = st.he_surname_person(tok.i)
+    assert idx is not None
+    return speaker_from_mention(st.ix, idx).at((tok.idx, tok.idx + len(tok.text)))
 
 
 def _anon_at(st: DocState, i: int, forward: bool) -> tuple[int, int] | None:
@@ -85,24 +127,97 @@ def _nominal_forward(st: DocState, i: int, hi: int) -> SpeakerRef | None:
     doc, lex = st.ix.doc, st.lex
     anon = _anon_at(st, i, True)
     if anon is not None:
+        a0, a1 = anon
+        if a1 + 1 < hi and st.ix.lower[a1] in st.lex.words.role_links:
+            # “an official from Korea's Industry Ministry” is the ministry's official, not an unnamed source
+            role = _role_speaker(st, a0, a1, hi, doc[a0 + 1 : a1].text if a1 - a0 > 1 else doc[a0:a1].text)
+            if role.mention_index is not None or role.canonical_id is not None:
+                return role
         return unlinked(st.ix.tok_chars(*anon))
     if doc[i].lower_ in PHRASE_OPENERS and i + 1 < hi:
+        named = st.ix.tok_mention.get(i + 1)
+        if named is not None:
+            m = st.ix.mentions[named]
+            nxt = st.ix.lower[m.end] if m.end < len(doc) else ""
+            if (
+                m.start == i + 1
+                and m.label in SPEAKER_LABELS
+                and m.label is not Label.COUNTRY
+                and nxt not in lex.titles
+                and nxt not in lex.nominals
+                and nxt not in st.lex.words.role_links
+            ):
+                # “the US Department of Agriculture”: the name after the article
+                return speaker_from_mention(st.ix, named)
         j = i + 1
         nominal: tuple[str, int] | None = None
         # "a spokesperson for Huawei", "a Foreign Ministry official", "a Huawei spokesperson", "the company":
         # the last role word of the phrase is its head, so keep reading past "Ministry" to "official"
-        while j < hi and j - i < 6 and not doc[j].is_punct and doc[j].lower_ not in st.lex.words.clause_breaks:
+        document: int | None = None
+        while (
+            j < hi
+            and j - i < 6
+            and (not doc[j].is_punct or doc[j].lower_ in POSSESSIVE_MARKS)
+            and doc[j].lower_ not in st.lex.words.clause_breaks
+            and (doc[j].lower_ not in lex.single or lex.cue_at(doc[j], st.ix.has_tags) is None)
+        ):
             head = doc[j].lower_
             two = f"{doc[j].lower_} {doc[j + 1].lower_}" if j + 1 < hi else ""
             if two in lex.titles or head in lex.titles:
                 end = j + (2 if two in lex.titles else 1)
                 return _role_speaker(st, i, end, hi, doc[j:end].text)
-            if nominal is None and (head in lex.nominals or two in lex.nominals):
+            if head in lex.nominals or two in lex.nominals:
+                # the last head of the phrase is its head: “the country’s strategic minerals regulator”
                 key = two if two in lex.nominals else head
                 nominal = (key, j + (2 if two in lex.nominals else 1))
+            elif channel_noun_ends(st, j):
+                document = j + 1
             j += 1
-        if nominal is not None and doc[i].lower_ == "the":
-            return resolve_nominal(st, i, nominal[1], nominal[0])
+        if nominal is not None:
+            country = _country_in(st, i, nominal[1])
+            if country is not None and nominal[0] == "government":
+                # “the Dutch government”, “the UK government” -> the country
+                return speaker_from_mention(st.ix, country).at(st.ix.tok_chars(i, nominal[1]))
+            if doc[i].lower_ == "the" or (document is not None and document > nominal[1]):
+                # “the ministry said”; “A council statement said” -> the council
+                return resolve_nominal(st, i, max(nominal[1], document or 0), nominal[0])
+        if document is not None and doc[i].lower_ == "the":
+            # “the statement added”: the body whose statement it is
+            return resolve_document(st, i, document)
+    return None
+
+
+def _document_before(st: DocState, end: int, lo: int) -> SpeakerRef | None:
+    """A document as the subject right before a cue (“the statement added”, “the ministry's release said”,
+    “A council statement stressed”): the body whose document it is."""
+    ix = st.ix
+    k = end - 1
+    while k >= lo and ix.lower[k] in st.lex.words.skip_between and ix.lower[k] not in DETERMINERS:
+        if channel_noun_ends(st, k):
+            break
+        k -= 1
+    if k < lo or ix.tok_quoted[k] or not channel_noun_ends(st, k):
+        return None
+    for j in range(k - 1, max(lo, k - 6) - 1, -1):
+        low = ix.lower[j]
+        if low in PHRASE_OPENERS:
+            return _nominal_forward(st, j, k + 1)
+        if low in POSSESSIVE_MARKS and j - 1 >= lo and j in ix.mention_at_end:
+            # “China's official announcement”: the owner
+            idx = ix.mention_at_end[j]
+            if ix.mentions[idx].label in SPEAKER_LABELS:
+                return speaker_from_mention(ix, idx).at(ix.tok_chars(ix.mentions[idx].start, k + 1))
+        if ix.doc[j].is_punct and low not in POSSESSIVE_MARKS:
+            return None
+    return None
+
+
+def _country_in(st: DocState, start: int, end: int) -> int | None:
+    """The country mention inside tokens `[start, end)`, if any."""
+    for t in range(start, end):
+        idx = st.ix.tok_mention.get(t)
+        if idx is not None and st.ix.mentions[idx].label is Label.COUNTRY:
+            return idx
     return None
 
 
@@ -133,13 +248,39 @@ def _role_speaker(st: DocState, start: int, title_end: int, hi: int, title: str)
         org_idx = ix.tok_mention.get(k)
         if org_idx is not None:
             end = ix.mentions[org_idx].end
+            if ix.mentions[org_idx].label is Label.COUNTRY and end + 1 < hi and ix.lower[end] in POSSESSIVE_MARKS:
+                # “an official from Korea's Industry Ministry”: the body, not the country
+                owned = possessed_name_starting(ix, st.lex.possessive_names, end + 1, hi)
+                body_idx = ix.tok_mention.get(end + 1)
+                if owned is not None and owned.mention is not None:
+                    return replace(owned, mention=(ix.tok_chars(start, end)[0], owned.mention[1]), title=title)
+                if body_idx is not None and ix.mentions[body_idx].label in SPEAKER_LABELS:
+                    org_idx, end = body_idx, ix.mentions[body_idx].end
     if org_idx is None:
         for t in range(start, title_end):
-            if t in ix.tok_mention:
-                org_idx = ix.tok_mention[t]
+            idx = ix.tok_mention.get(t)
+            # a demonym does not resolve a role (“a Chinese official”), a country's government does
+            if idx is not None and (
+                ix.mentions[idx].label is not Label.COUNTRY or ix.lower[ix.mentions[idx].end] == "government"
+            ):
+                org_idx = idx
     chars = ix.tok_chars(start, end)
     if org_idx is not None:
         return replace(speaker_from_mention(ix, org_idx), mention=chars, title=title)
+    # “a ministry spokesman” -> the ministry the article named; “the official” -> the body of the official
+    # the article introduced (“A WTO official confirmed …”)
+    voice = title.lower().split()[-1] in st.lex.words.voice_titles
+    for t in range(start + 1, title_end if voice else start + 1):
+        head = ix.lower[t]
+        # “a government official” stays unnamed: only a body's own name word resolves a role
+        if head in st.lex.nominals and head not in st.lex.titles and Label.COUNTRY not in st.lex.nominals[head]:
+            body = resolve_nominal(st, t, t + 1, head)
+            if body.mention_index is not None:
+                return replace(body, mention=chars, title=title)
+    if ix.lower[start] == "the":
+        earlier = earlier_role_body(st, title.lower(), start)
+        if earlier is not None:
+            return replace(earlier, mention=chars, title=title)
     return unlinked(chars, title=title)
 
 
@@ -151,8 +292,16 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
     ix, lex = st.ix, st.lex
     doc = ix.doc
     if st.cues.is_participle(cue):
+        # “with Svyrydenko writing on X”: a person right before the participle is its subject
+        idx = ix.mention_at_end.get(cue.start)
+        if idx is not None and ix.mentions[idx].label in PEOPLE_LABELS and ix.mentions[idx].start >= lo:
+            return speaker_from_mention(ix, idx)
         return subject_of_sentence(st, cue, lo)
+    document = _document_before(st, cue.start, lo)
+    if document is not None:
+        return document
     i = cue.start - 1
+    fallback: SpeakerRef | None = None
     while i >= lo:
         t = doc[i]
         if t.is_space or t.lower_ in st.lex.words.skip_between or (ix.has_tags and t.tag_ in ADVERB_AUX_TAGS):
@@ -187,27 +336,111 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
                     appositive[0].lower_ in DETERMINERS
                     or ix.lower[appositive[0].i] in lex.titles
                     or appositive[0].i in ix.tok_mention
+                    # “Choi Min-ho, senior presidential secretary for economic affairs, said”
+                    or (
+                        appositive[0].text[:1].islower()
+                        and any(ix.lower[x.i] in lex.titles for x in appositive)
+                        and doc[j - 1].is_alpha
+                    )
                 )
             )
+            # “A Washington trade lawyer, Gregory Paik, said”: the name set off by commas after a description
+            # is the speaker
+            if j >= lo and doc[j].text == "," and _opens_description(st, j, lo):
+                named = ix.tok_mention.get(j + 1)
+                if (
+                    named is not None
+                    and ix.mentions[named].label in PEOPLE_LABELS
+                    and ix.mentions[named].start == j + 1
+                    and ix.mentions[named].end == i
+                ):
+                    return speaker_from_mention(ix, named)
+                if 2 <= len(appositive) <= 4 and all(
+                    x.is_alpha and x.text[:1].isupper() and x.text not in lex.stop for x in appositive
+                ):
+                    s, e = ix.tok_chars(j + 1, i)
+                    return unlinked((s, e), name=ix.text[s:e])
             if is_appositive:
                 res = speaker_span_at(st, j - 1, lo, cue.start, -1)
-                if res is not None:
+                if res is not None and (res.label in PEOPLE_LABELS or not _comma_before(st, res, lo)):
                     return res
+                if res is not None:
+                    # “Annika Berg, chief executive of Norrland Minerals, a Swedish developer, said”: the
+                    # organisation is itself in an appositive; the person before it is the speaker
+                    fallback = fallback or res
+                    i = j
+                    continue
             if doc[i - 1].text == ")" or (
                 i in ix.mention_at_end and ix.mentions[ix.mention_at_end[i]].label in SPEAKER_LABELS
             ):
                 i -= 1
                 continue
-            return None
+            return fallback
         break
     if i < lo:
-        return None
+        return fallback
     # the speaker ends at token i; prefer the mention that ends here
     idx = ix.mention_at_end.get(i + 1)
+    if idx is not None and ix.mentions[idx].label is Label.COUNTRY:
+        body = _body_of_country(st, idx, lo)
+        if body is not None:
+            return body
     if idx is not None and ix.mentions[idx].label in SPEAKER_LABELS:
         role = _role_before(st, ix.mentions[idx].start, lo)
-        return role if role is not None else speaker_from_mention(ix, idx)
+        if role is not None:
+            return role
+        if ix.mentions[idx].canonical_id is None:
+            owned = possessed_name_ending(ix, lex.possessive_names, i + 1)
+            if owned is not None:
+                return owned
+        return speaker_from_mention(ix, idx)
     return speaker_span_at(st, i, lo, cue.start, -1)
+
+
+def _comma_before(st: DocState, sp: SpeakerRef, lo: int) -> bool:
+    """An organisation speaker that is the object of a role (“chief executive of X”) set off by a comma
+    before it: the person further back is who spoke."""
+    ix = st.ix
+    if sp.mention_index is None:
+        return False
+    k = ix.mentions[sp.mention_index].start - 1
+    if k < lo or ix.lower[k] not in st.lex.words.role_links:
+        return False
+    return any(ix.texts[x] == "," for x in range(max(lo, k - 8), k))
+
+
+def _opens_description(st: DocState, comma: int, lo: int) -> bool:
+    """The words before `comma` are a description opened by an article: “A Washington trade lawyer”."""
+    ix = st.ix
+    k = comma - 1
+    while k >= lo and comma - k <= 6 and not ix.doc[k].is_punct:
+        if ix.lower[k] in ("a", "an") and (k == lo or ix.doc[k - 1].is_punct or ix.doc[k - 1].is_space):
+            return True
+        k -= 1
+    return False
+
+
+def _body_of_country(st: DocState, idx: int, lo: int) -> SpeakerRef | None:
+    """“The Semiconductor Industry Association of Malaysia said”: a capitalised name “… of <country>” the
+    entity rules do not know is a body of its own, not the country."""
+    ix = st.ix
+    k = ix.mentions[idx].start - 1
+    if k - 1 < lo or ix.lower[k] not in ("of", "for") or not ix.doc[k - 1].text[:1].isupper():
+        return None
+    j = k - 1
+    while (
+        j - 1 >= lo
+        and ix.doc[j - 1].text[:1].isupper()
+        and ix.doc[j - 1].is_alpha
+        and ix.doc[j - 1].text not in st.lex.stop
+        and ix.lower[j - 1] not in DETERMINERS
+        and k - j < 6
+    ):
+        j -= 1
+    if ix.doc[j].text in st.lex.stop or j in ix.tok_mention or ix.lower[j] in st.lex.titles:
+        return None
+    s, e = ix.tok_chars(j, ix.mentions[idx].end)
+    return unlinked((s, e), name=ix.text[s:e])
 
 
 def _role_before(st: DocState, start: int, lo: int) -> SpeakerRef | None:
