@@ -73,6 +73,18 @@ class EntityLexicon:
         self.generic_org_words = (
             self.agency_heads | self.company_heads | self.media_heads | set(words.generic_org_words)
         )
+        self.national_body_heads = set(words.national_body_heads)
+        self.programme_nouns = set(words.programme_nouns)
+        self.policy_heads = set(words.policy_heads)
+        self.not_entity_words = set(words.not_entity_words)
+        self.material_forms = set(words.material_forms)
+        # demonym -> its country entry ("Chinese" -> country:cn), to split "Chinese customs"
+        self.demonyms: dict[str, LoadedEntry] = {
+            d: le
+            for le in packs.entries.values()
+            if isinstance(le.entry, CountryEntry)
+            for d in le.entry.demonyms
+        }
         self.family_first = frozenset(words.family_first_surnames)
         self.surnames: dict[str, str] = {}
         by_surname: dict[str, list[LoadedEntry]] = {}

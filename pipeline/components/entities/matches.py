@@ -9,6 +9,7 @@ from models.records import Label
 from pipeline.components.caches import doc_words, span_text
 from pipeline.components.entities.lexicon import EntityLexicon
 from pipeline.components.mentions import Mention
+from pipeline.rules.packs import LoadedEntry
 
 RULER_EXACT = "trade_ruler_exact"
 RULER_LOWER = "trade_ruler_lower"
@@ -27,18 +28,60 @@ def rule_mentions(lex: EntityLexicon, rulers: list[SpanRuler], doc: Doc, work: D
     out: list[Mention] = []
     for entry_id, start, end in found:
         le = lex.by_id.get(entry_id)
-        if le is None:
-            continue
-        out.append(lex.from_entry(le, start, end, "rule", le.origin, 1.0, span_text(work, start, end)))
-        # “China's Ministry of Commerce” is two mentions: the country and the body
+        if le is not None:
+            out.extend(_shaped(lex, work, texts, le, start, end))
+    return out
+
+
+def _shaped(lex: EntityLexicon, work: Doc, texts: list[str], le: LoadedEntry, start: int, end: int) -> list[Mention]:
+    """One pack match as the gold spans it: split where it holds two names, grown over what belongs to it."""
+
+    def mention(entry: LoadedEntry, s: int, e: int) -> Mention:
+        return lex.from_entry(entry, s, e, "rule", entry.origin, 1.0, span_text(work, s, e))
+
+    label = le.label
+    end = _grown(lex, texts, label, start, end)
+    if label is Label.CHIP:
+        # "Ascend AI chips", "HBM chip": the generic head noun is no part of the name (a capitalised one is)
+        while end - start > 1 and texts[end - 1].lower() in lex.chip_nouns and not texts[end - 1].istitle():
+            end -= 1
+        # "Huawei Ascend 910B", "Nvidia H200": the vendor and its chip are two mentions
+        vendor = getattr(le.entry, "vendor", None)
+        for k in range(start + 1, end):
+            company = lex.by_form.get(span_text(work, start, k).lower())
+            if vendor is not None and company is not None and company.entry.id == vendor:
+                return [mention(company, start, k), mention(le, k, end)]
+    if label is not Label.COUNTRY:
+        # "China's Ministry of Commerce" is two mentions: the country and the body
         poss = next((k for k in range(start + 1, end - 1) if texts[k] in {"'s", "’s"}), None)
-        if poss is not None and le.label is not Label.COUNTRY:
+        if poss is not None:
             country = lex.by_form.get(span_text(work, start, poss).lower())
             if country is not None and country.label is Label.COUNTRY:
-                out[-1] = lex.from_entry(le, poss + 1, end, "rule", le.origin, 1.0, span_text(work, poss + 1, end))
-                name = span_text(work, start, poss)
-                out.append(lex.from_entry(country, start, poss, "rule", country.origin, 1.0, name))
-    return out
+                return [mention(country, start, poss), mention(le, poss + 1, end)]
+    if label is Label.AGENCY and end - start > 1 and texts[start] in lex.demonyms:
+        # "the Chinese Ministry of Commerce", "Chinese customs": a demonym before a body named by its function
+        # is a COUNTRY of its own; a proper name keeps it ("European Commission")
+        if span_text(work, start + 1, end).lower() in lex.national_body_heads:
+            return [mention(lex.demonyms[texts[start]], start, start + 1), mention(le, start + 1, end)]
+    return [mention(le, start, end)]
+
+
+def _grown(lex: EntityLexicon, texts: list[str], label: Label, start: int, end: int) -> int:
+    """The end of a pack match grown over the words that belong to the name: a company's legal suffixes
+    ("Nvidia Corp.", "Rosneft PJSC", "Co., Ltd."), a programme noun after a named law ("IEEPA tariffs")."""
+    n = len(texts)
+    if label is Label.COMPANY:
+        while end < n:
+            if texts[end] in lex.legal:
+                end += 1
+            elif texts[end] == "," and end + 1 < n and texts[end + 1] in lex.legal and texts[end - 1] in lex.legal:
+                end += 2
+            else:
+                break
+    elif label is Label.POLICY and end < n and texts[end] in lex.programme_nouns and texts[start][:1].isupper():
+        if texts[end - 1] not in lex.programme_nouns:
+            end += 1
+    return end
 
 
 def ruler_matches(ruler: SpanRuler, doc: Doc) -> list[tuple[str, int, int]]:
