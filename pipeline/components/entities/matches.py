@@ -42,8 +42,13 @@ def _shaped(lex: EntityLexicon, work: Doc, texts: list[str], le: LoadedEntry, st
     label = le.label
     end = _grown(lex, texts, label, start, end)
     if label is Label.CHIP:
-        # "Ascend AI chips", "HBM chip": the generic head noun is no part of the name (a capitalised one is)
-        while end - start > 1 and texts[end - 1].lower() in lex.chip_nouns and not texts[end - 1].istitle():
+        # "Ascend AI chips", "HBM chip": a generic head noun is no part of the name when the name without it is
+        # a form of the same entry ("high bandwidth memory" keeps its "memory")
+        while (
+            end - start > 1
+            and texts[end - 1].lower() in lex.chip_nouns
+            and lex.by_form.get(span_text(work, start, end - 1).lower()) is le
+        ):
             end -= 1
         # "Huawei Ascend 910B", "Nvidia H200": the vendor and its chip are two mentions
         vendor = getattr(le.entry, "vendor", None)

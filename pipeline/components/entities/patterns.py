@@ -42,12 +42,20 @@ def _titled_people(at: _Around) -> list[Mention]:
     for s, e in at.titles:
         te = lex.title_entry(doc, s, e)
         j = e
-        while j < n and j - e < 5 and lex.is_name_token(doc[j]) and j not in claimed and doc[j].text not in lex.titles:
+        while j < n and j - e < 5 and lex.is_name_token(doc[j]) and j not in claimed and doc[j].lower_ not in lex.titles:
             if doc[j].is_sent_start and j != e:
                 break
             j = past_hyphen(doc, j + 1)
+        # "Senator Blasts Commerce Secretary Over Chip Sales": capitalised words running into a title word are
+        # a title-cased headline, not a name
+        if j < n and j > e and doc[j].lower_ in lex.title_words and doc[j].text[:1].isupper():
+            continue
+        if any(doc[k].lower_ in lex.title_words for k in range(e, j)):
+            continue
         if j - e >= 1 and (j - e >= 2 or (te is not None and doc[j - 1].text[:1].isupper())):
-            official = official_role(lex, doc, s, e, j, te)
+            # "former vice commerce minister Wei Jianguo" holds no office now (guidelines: a former official is PERSON)
+            former = doc[s].lower_ == "former" or (s > 0 and doc[s - 1].lower_ == "former")
+            official = official_role(lex, doc, s, e, j, te) and not former
             label = Label.OFFICIAL if official else Label.PERSON
             name = clean_name(doc[e:j].text)
             out.append(Mention(e, j, label, None, name, "pattern", "pattern:titled-person", 0.8, {}))

@@ -20,7 +20,7 @@ def resolve(lex: EntityLexicon, doc: Doc, mentions: list[Mention]) -> list[Menti
     added: list[Mention] = []
     people = _full_names(lex, mentions)
     _pack_surnames(lex, doc, mentions, people, claimed, added)
-    _surnames(doc, mentions, people, claimed, added)
+    _surnames(lex, doc, mentions, people, claimed, added)
     _acronyms(doc, mentions, claimed, added)
     _short_forms(lex, doc, mentions, claimed, added)
     return _merged(mentions, added)
@@ -66,6 +66,7 @@ def _pack_surnames(
 
 
 def _surnames(
+    lex: EntityLexicon,
     doc: Doc, mentions: list[Mention], people: dict[tuple[str, ...], int], claimed: set[int], added: list[Mention]
 ) -> None:
     """A one-word person mention that is a known surname, and the surname alone elsewhere, become corefs of
@@ -77,9 +78,11 @@ def _surnames(
             if people[key] != idx and ante.canonical_name != m.canonical_name:
                 make_coref(m, ante, people[key], "coref:surname")
     for key, idx in people.items():
+        # "He" (the surname of He Lifeng) opening a sentence is the pronoun
+        pronoun_like = len(key) == 1 and key[0].lower() in lex.stop_words
         for i in find_token_seq(doc, key):
             rng = range(i, i + len(key))
-            if any(k in claimed for k in rng):
+            if any(k in claimed for k in rng) or (pronoun_like and doc[i].is_sent_start):
                 continue
             ante = mentions[idx]
             m = Mention(i, i + len(key), ante.label, None, "", "coref", "coref:surname", 0.85)
@@ -90,18 +93,40 @@ def _surnames(
 
 def _acronyms(doc: Doc, mentions: list[Mention], claimed: set[int], added: list[Mention]) -> None:
     """Acronyms defined in the text: “rare earth elements (REE)”."""
+    texts = doc_words(doc)
+    by_start = {x.start: k for k, x in enumerate(mentions)}
     for idx, m in enumerate(mentions):
-        if m.end + 2 < len(doc) and doc[m.end].text == "(" and doc[m.end + 2].text == ")":
-            acr = doc[m.end + 1].text
-            if not ACRONYM.match(acr):
+        acr = _defined_acronym(texts, m.end)
+        if acr is None:
+            continue
+        for i in find_token_seq(doc, (acr,)):
+            if i in claimed:
+                # the article's own definition beats a one-word model guess ("CIT" as a company)
+                k = by_start.get(i)
+                if k is not None and k != idx and mentions[k].method == "model" and mentions[k].length == 1:
+                    make_coref(mentions[k], m, idx, "coref:acronym")
                 continue
-            for i in find_token_seq(doc, (acr,)):
-                if i in claimed:
-                    continue
-                a = Mention(i, i + 1, m.label, None, "", "coref", "coref:acronym", 0.9)
-                make_coref(a, m, idx, "coref:acronym")
-                added.append(a)
-                claimed.add(i)
+            a = Mention(i, i + 1, m.label, None, "", "coref", "coref:acronym", 0.9)
+            make_coref(a, m, idx, "coref:acronym")
+            added.append(a)
+            claimed.add(i)
+
+
+def _defined_acronym(texts: list[str], end: int) -> str | None:
+    """The acronym a name defines right after it: “(REE)”, “(“CIT”)”, “("CAFC")”."""
+    inner = texts[end + 1 : end + 5]
+    if end >= len(texts) or texts[end] != "(" or not inner:
+        return None
+    if inner[0] in _QUOTES and len(inner) >= 4 and inner[2] in _QUOTES and inner[3] == ")":
+        acr = inner[1]
+    elif len(inner) >= 2 and inner[1] == ")":
+        acr = inner[0]
+    else:
+        return None
+    return acr if ACRONYM.match(acr) else None
+
+
+_QUOTES = frozenset({'"', "“", "”", "'", "‘", "’"})
 
 
 def _short_forms(

@@ -66,6 +66,10 @@ def is_official_title(
 ) -> bool:
     """Whether `title` (written before the name, or as an appositive after it) is a public office."""
     te = lex.last_title_entry(title)
+    # "former vice commerce minister Wei Jianguo": a former official holds no office now (guidelines 4, PERSON)
+    first = m.start - len(title.split())
+    if title.lower().startswith("former ") or (not appositive and first > 0 and doc[first - 1].lower_ == "former"):
+        return False
     if not appositive:
         # “ASA Vice President James Adams”, “Nvidia CEO Jensen Huang”: an office of a company is no public one
         n_words = len(title.split())
@@ -120,7 +124,10 @@ def title_after(lex: EntityLexicon, doc: Doc, m: Mention, titles: list[tuple[int
     if i + 1 >= len(doc) or doc[i].text != ",":
         return None
     j = i + 1
-    if doc[j].lower_ in {"the", "a", "an"}:
+    # "Barber Conable, who is a former Republican Congressman": the relative clause is no part of the title
+    if j + 1 < len(doc) and doc[j].lower_ == "who" and doc[j + 1].lower_ in {"is", "was"}:
+        j += 2
+    if j < len(doc) and doc[j].lower_ in {"the", "a", "an"}:
         j += 1
     start = j
     limit = min(len(doc), j + 8)
