@@ -27,6 +27,7 @@ class EntityLexicon:
         self.stop_words = frozenset(nlp.Defaults.stop_words)
         # the facts of a pack entry a mention carries as attrs, dumped once per entry (a mention gets a copy)
         self._entry_attrs: dict[str, dict[str, Any]] = {}
+        self._lower_forms: dict[str, frozenset[str]] = {}
         self.by_id: dict[str, LoadedEntry] = packs.entries
         # lower-case surface form -> entry, to type model ORG/GPE spans by pack lookup
         self.by_form: dict[str, LoadedEntry] = {}
@@ -93,6 +94,27 @@ class EntityLexicon:
             if sur:
                 self.surnames[le.entry.id] = sur
                 by_surname.setdefault(sur, []).append(le)
+        # chips by their model number after the family or vendor: ("ascend", "910c") and ("company:huawei",
+        # "910c") -> Ascend 910C, for "Ascend 910B, 910C and 910D" and "Huawei's 910B"
+        self.chip_numbers: dict[tuple[str, str], LoadedEntry] = {}
+        shared: set[tuple[str, str]] = set()
+        for le in packs.entries.values():
+            if le.label is not Label.CHIP:
+                continue
+            vendor = getattr(le.entry, "vendor", None)
+            for form in le.entry.surface_forms():
+                *prefix, number = form.split()
+                if not prefix or not any(c.isdigit() for c in number):
+                    continue
+                for key in ((" ".join(prefix).lower(), number.lower()), (str(vendor), number.lower())):
+                    if self.chip_numbers.setdefault(key, le) is not le:
+                        shared.add(key)
+        for key in shared:
+            del self.chip_numbers[key]
+        # after a title ("President Xi") a surname names the one pack person who has it, common or not
+        self.titled_surnames: dict[str, LoadedEntry] = {
+            sur: les[0] for sur, les in by_surname.items() if len(les) == 1 and " " not in sur
+        }
         # a surname alone ("Biden's rules") names a pack person when no other entry shares it and it is no common word
         ambiguous = set(words.ambiguous_surnames) | self.family_first | self.stop
         self.pack_surnames: dict[str, LoadedEntry] = {
@@ -121,6 +143,13 @@ class EntityLexicon:
         if kind:
             attrs["form"] = kind
         return Mention(start, end, le.label, le.entry.id, le.entry.name, method, rule, score, attrs)
+
+    def lower_forms(self, le: LoadedEntry) -> frozenset[str]:
+        """The entry's surface forms, lower-cased (built once per entry)."""
+        forms = self._lower_forms.get(le.entry.id)
+        if forms is None:
+            forms = self._lower_forms[le.entry.id] = frozenset(f.lower() for f in le.entry.surface_forms())
+        return forms
 
     def title_entry(self, doc: Doc, s: int, e: int) -> Any:
         return self.titles.get(doc[s:e].text.lower())

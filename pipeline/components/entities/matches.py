@@ -42,14 +42,16 @@ def _shaped(lex: EntityLexicon, work: Doc, texts: list[str], le: LoadedEntry, st
     label = le.label
     end = _grown(lex, texts, label, start, end)
     if label is Label.CHIP:
-        # "Ascend AI chips", "HBM chip": a generic head noun is no part of the name when the name without it is
-        # a form of the same entry ("high bandwidth memory" keeps its "memory")
-        while (
-            end - start > 1
-            and texts[end - 1].lower() in lex.chip_nouns
-            and lex.by_form.get(span_text(work, start, end - 1).lower()) is le
-        ):
-            end -= 1
+        # "Ascend AI chips", "HBM chip", "Rubin chips": a generic head noun is no part of the name when the name
+        # without it is a form or the family of the same entry ("high bandwidth memory" keeps its "memory")
+        family = str(getattr(le.entry, "family", "") or "").lower()
+        k, best = end, end
+        while k - start > 1 and texts[k - 1].lower() in lex.chip_nouns:
+            k -= 1
+            shorter = span_text(work, start, k).lower()
+            if shorter in lex.lower_forms(le) or shorter == family:
+                best = k
+        end = best
         # "Huawei Ascend 910B", "Nvidia H200": the vendor and its chip are two mentions
         vendor = getattr(le.entry, "vendor", None)
         for k in range(start + 1, end):

@@ -151,19 +151,50 @@ def _organisations(at: _Around) -> list[Mention]:
 
 
 def _chip_numbers(at: _Around) -> list[Mention]:
-    """Model numbers near a vendor or a chip noun: “its new B30A chip”, “Nvidia’s B40”."""
+    """Model numbers near a vendor or a chip noun: “its new B30A chip”, “Nvidia’s B40”; bare numbers of a pack
+    chip after its family or vendor: “Ascend 910B, 910C and 910D”, “Huawei’s 910B”."""
     texts = doc_words(at.doc)
     vendors = {m.end: m for m in at.rules if m.label is Label.COMPANY}
+    chips = {m.end: m for m in at.rules if m.label is Label.CHIP}
     out: list[Mention] = []
     for i, text in enumerate(texts):
-        if i in at.claimed or not MODEL_NUMBER.match(text):
+        if i in at.claimed or not text[:1].isalnum() or not any(c.isdigit() for c in text):
+            continue
+        prev_vendor = vendors.get(i) or (vendors.get(i - 1) if i >= 1 and texts[i - 1] in {"'s", "’s"} else None)
+        known = _numbered_chip(at, texts, i, chips, prev_vendor)
+        if known is not None:
+            m = at.lex.from_entry(known, i, i + 1, "pattern", "pattern:chip-number-after-family", 0.75, text)
+            out.append(m)
+            chips[i + 1] = m
+            continue
+        if not MODEL_NUMBER.match(text):
             continue
         nxt = texts[i + 1].lower() if i + 1 < len(texts) else ""
-        prev_vendor = vendors.get(i) or (vendors.get(i - 1) if i >= 1 and texts[i - 1] in {"'s", "’s"} else None)
         if nxt in at.lex.chip_nouns or prev_vendor is not None:
             attrs = {"vendor": prev_vendor.canonical_id} if prev_vendor is not None else {}
             out.append(Mention(i, i + 1, Label.CHIP, None, text, "pattern", "pattern:chip-model-number", 0.7, attrs))
     return out
+
+
+def _numbered_chip(
+    at: _Around, texts: list[str], i: int, chips: dict[int, Mention], vendor: Mention | None
+) -> Any:
+    """The pack chip a bare model number names after a chip of its family (over commas and "and") or after
+    its vendor's possessive, if exactly one has that number."""
+    k = i
+    while k > 0 and texts[k - 1] in {",", "and", "or", "&"}:
+        k -= 1
+    chip = chips.get(k) if k < i else None
+    if chip is not None:
+        family = chip.attrs.get("family") or ""
+        name_prefix = " ".join(chip.canonical_name.split()[:-1])
+        for prefix in (family, name_prefix):
+            le = at.lex.chip_numbers.get((prefix.lower(), texts[i].lower()))
+            if le is not None:
+                return le
+    if vendor is not None and vendor.canonical_id:
+        return at.lex.chip_numbers.get((vendor.canonical_id, texts[i].lower()))
+    return None
 
 
 def _org_label(lex: EntityLexicon, words: list[str], last_core: int) -> Label | None:

@@ -50,13 +50,19 @@ def _pack_surnames(
     added: list[Mention],
 ) -> None:
     """A surname alone that only one pack official has (“Biden's rules”), unless the article names another."""
+    titled = {m.start: k for k, m in enumerate(mentions) if m.rule == "pattern:titled-person" and m.length == 1}
     for i, text in enumerate(doc_words(doc)):
         le = lex.pack_surnames.get(text)
+        if le is None and i in titled:
+            # "President Trump", "Party Chair Xi": after a title, a surname only one pack person has names them
+            le = lex.titled_surnames.get(text)
         if le is None or (text,) in people:
             continue
-        idx_at = next((k for k, m in enumerate(mentions) if m.start <= i < m.end), None)
-        if idx_at is not None and not (mentions[idx_at].method == "model" and mentions[idx_at].length == 1):
-            continue
+        idx_at = titled.get(i)
+        if idx_at is None:
+            idx_at = next((k for k, m in enumerate(mentions) if m.start <= i < m.end), None)
+            if idx_at is not None and not (mentions[idx_at].method == "model" and mentions[idx_at].length == 1):
+                continue
         m = lex.from_entry(le, i, i + 1, "rule", f"surname:{le.origin}", 0.7, text)
         if idx_at is not None:
             mentions[idx_at] = m
