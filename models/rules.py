@@ -259,6 +259,14 @@ class PatternLexicon(BaseModel):
         default_factory=list,
         description="capitalised words and acronyms that are never an entity of ours (UAV, DRAM, PDF, COVID-19)",
     )
+    region_actors: dict[str, str] = Field(
+        default_factory=dict,
+        description="regions that are a COUNTRY only when they act, with the id they take (Europe -> country:eu)",
+    )
+    actor_cues: dict[Literal["after", "before"], list[str]] = Field(
+        default_factory=dict,
+        description="words right after (must, 's, said) or before (divided, urged) a region that make it act",
+    )
     material_forms: list[str] = Field(
         default_factory=list,
         description="lower-case grade and form words before or after a material that stay in its span "

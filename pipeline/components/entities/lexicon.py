@@ -79,6 +79,9 @@ class EntityLexicon:
         self.policy_heads = set(words.policy_heads)
         self.not_entity_words = set(words.not_entity_words)
         self.material_forms = set(words.material_forms)
+        self.region_actors = dict(words.region_actors)
+        self.actor_after = set(words.actor_cues.get("after", []))
+        self.actor_before = set(words.actor_cues.get("before", []))
         # demonym -> its country entry ("Chinese" -> country:cn), to split "Chinese customs"
         self.demonyms: dict[str, LoadedEntry] = {
             d: le

@@ -5,9 +5,10 @@ from __future__ import annotations
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc
 
-from models.records import Label
+from models.records import PEOPLE_LABELS, Label
 from pipeline.components.caches import doc_words, span_text
 from pipeline.components.entities.lexicon import EntityLexicon
+from pipeline.components.entities.names import NAME_TOKEN, clean_name
 from pipeline.components.mentions import Mention
 from pipeline.rules.packs import LoadedEntry
 
@@ -40,7 +41,11 @@ def _shaped(lex: EntityLexicon, work: Doc, texts: list[str], le: LoadedEntry, st
         return lex.from_entry(entry, s, e, "rule", entry.origin, 1.0, span_text(work, s, e))
 
     label = le.label
-    end = _grown(lex, texts, label, start, end)
+    if label in PEOPLE_LABELS and _longer_name(lex, texts, end):
+        # "Budi Santoso Harjono" is not the pack's Budi Santoso plus a surname: an unknown person, one mention
+        name = span_text(work, start, end + 1)
+        return [Mention(start, end + 1, Label.PERSON, None, clean_name(name), "pattern", "pattern:longer-name", 0.7, {})]
+    start, end = _grown(lex, texts, label, start, end)
     if label is Label.CHIP:
         # "Ascend AI chips", "HBM chip", "Rubin chips": a generic head noun is no part of the name when the name
         # without it is a form or the family of the same entry ("high bandwidth memory" keeps its "memory")
@@ -73,10 +78,38 @@ def _shaped(lex: EntityLexicon, work: Doc, texts: list[str], le: LoadedEntry, st
     return [mention(le, start, end)]
 
 
-def _grown(lex: EntityLexicon, texts: list[str], label: Label, start: int, end: int) -> int:
-    """The end of a pack match grown over the words that belong to the name: a company's legal suffixes
-    ("Nvidia Corp.", "Rosneft PJSC", "Co., Ltd."), a programme noun after a named law ("IEEPA tariffs")."""
+def _longer_name(lex: EntityLexicon, texts: list[str], end: int) -> bool:
+    """Whether the capitalised word after a pack person's name continues the name (no title, head or stop)."""
+    if end >= len(texts):
+        return False
+    nxt = texts[end]
+    return (
+        bool(NAME_TOKEN.match(nxt))
+        and not nxt.isupper()
+        and nxt not in lex.stop
+        and nxt.lower() not in lex.stop_words
+        and nxt.lower() not in lex.title_words
+        and nxt not in lex.generic_org_words
+        and nxt not in lex.policy_heads
+        and nxt not in lex.legal
+        and nxt.lower() not in lex.by_form
+    )
+
+
+def _grown(lex: EntityLexicon, texts: list[str], label: Label, start: int, end: int) -> tuple[int, int]:
+    """A pack match grown over the words that belong to the name: a company's legal suffixes ("Nvidia Corp.",
+    "Rosneft PJSC", "Co., Ltd."), a programme noun after a named law ("IEEPA tariffs"), the grade and form
+    words of a material ("standard-grade gallium metal", "unwrought germanium", "rare earth concentrate")."""
     n = len(texts)
+    if label is Label.MATERIAL:
+        if end < n and texts[end].lower() in lex.material_forms:
+            end += 1
+        if start > 0 and texts[start - 1].lower() in lex.material_forms:
+            start -= 1
+        elif start > 2 and texts[start - 1] == "grade" and texts[start - 2] == "-":
+            if f"{texts[start - 3]}-grade".lower() in lex.material_forms:
+                start -= 3
+        return start, end
     if label is Label.COMPANY:
         while end < n:
             if texts[end] in lex.legal:
@@ -88,7 +121,7 @@ def _grown(lex: EntityLexicon, texts: list[str], label: Label, start: int, end: 
     elif label is Label.POLICY and end < n and texts[end] in lex.programme_nouns and texts[start][:1].isupper():
         if texts[end - 1] not in lex.programme_nouns:
             end += 1
-    return end
+    return start, end
 
 
 def ruler_matches(ruler: SpanRuler, doc: Doc) -> list[tuple[str, int, int]]:

@@ -31,7 +31,32 @@ def pattern_mentions(
 ) -> list[Mention]:
     """Mentions the patterns find around the rule mentions `rules` (whose words they do not take)."""
     at = _Around(lex, doc, rules, {i for m in rules for i in range(m.start, m.end)}, titles)
-    return [*_titled_people(at), *_appositive_people(at), *_organisations(at), *_chip_numbers(at)]
+    return [
+        *_titled_people(at),
+        *_appositive_people(at),
+        *_organisations(at),
+        *_chip_numbers(at),
+        *_region_actors(at),
+    ]
+
+
+def _region_actors(at: _Around) -> list[Mention]:
+    """A region acting as a polity (“Europe must respond”, “divided Europe”, “Europe's security”) is the
+    COUNTRY the lexicon names for it; a region as a place (“shipments to Europe”) is not marked."""
+    lex = at.lex
+    if not lex.region_actors:
+        return []
+    texts = doc_words(at.doc)
+    out: list[Mention] = []
+    for i, text in enumerate(texts):
+        target = lex.region_actors.get(text)
+        if target is None or i in at.claimed or target not in lex.by_id:
+            continue
+        after = texts[i + 1] if i + 1 < len(texts) else ""
+        before = texts[i - 1].lower() if i > 0 else ""
+        if after in lex.actor_after or before in lex.actor_before:
+            out.append(lex.from_entry(lex.by_id[target], i, i + 1, "pattern", "pattern:region-actor", 0.8, text))
+    return out
 
 
 def _titled_people(at: _Around) -> list[Mention]:
@@ -225,6 +250,11 @@ def _named_org(
             return None
     last_core = max((k for k, w in enumerate(words) if w not in lex.legal and w not in {",", "&"}), default=-1)
     org_label = _org_label(lex, words, last_core)
+    # "Steel Producers Association President Dana Whitcombe": the name ends at its last head word
+    while org_label is None and last_core >= 1:
+        last_core = max((k for k in range(last_core) if _head_label(lex, words[k]) or words[k] in lex.company_heads), default=-1)
+        words = words[: last_core + 1]
+        org_label = _org_label(lex, words, last_core) if last_core >= 1 else None
     if org_label is Label.POLICY and _headline(at.doc, i):
         return None
     crossed = [k for k in range(i, i + len(words)) if k in crossable]
@@ -242,7 +272,9 @@ def _named_org(
             or (org_label is Label.COMPANY and has_legal_suffix)
         ):
             org_label = None
-    if org_label is None or (words[0] in lex.company_heads and i not in crossable):
+    # "Group said": a head word alone or with one more word opens no name ("Semiconductor Industry
+    # Association" does)
+    if org_label is None or (words[0] in lex.company_heads and i not in crossable and last_core < 2):
         return None
     end = i + (len(words) if org_label in (Label.COMPANY, Label.POLICY) else last_core + 1)
     return org_label, end, inner

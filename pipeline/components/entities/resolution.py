@@ -3,6 +3,7 @@ become coreferent mentions of the full one."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from spacy.tokens import Doc
@@ -22,6 +23,7 @@ def resolve(lex: EntityLexicon, doc: Doc, mentions: list[Mention]) -> list[Menti
     _pack_surnames(lex, doc, mentions, people, claimed, added)
     _surnames(lex, doc, mentions, people, claimed, added)
     _acronyms(doc, mentions, claimed, added)
+    _tickers(lex, doc, mentions, claimed, added)
     _short_forms(lex, doc, mentions, claimed, added)
     return _merged(mentions, added)
 
@@ -103,6 +105,9 @@ def _acronyms(doc: Doc, mentions: list[Mention], claimed: set[int], added: list[
     by_start = {x.start: k for k, x in enumerate(mentions)}
     for idx, m in enumerate(mentions):
         acr = _defined_acronym(texts, m.end)
+        symbol = m.attrs.get("symbol") if m.label is Label.MATERIAL else None
+        if acr is None and symbol and texts[m.end : m.end + 3] == ["(", symbol, ")"]:
+            acr = symbol  # "gallium (Ga)": an element symbol defined beside its name
         if acr is None:
             continue
         for i in find_token_seq(doc, (acr,)):
@@ -116,6 +121,35 @@ def _acronyms(doc: Doc, mentions: list[Mention], claimed: set[int], added: list[
             make_coref(a, m, idx, "coref:acronym")
             added.append(a)
             claimed.add(i)
+
+
+def _tickers(
+    lex: EntityLexicon, doc: Doc, mentions: list[Mention], claimed: set[int], added: list[Mention]
+) -> None:
+    """The stock ticker of a pack company the article names (“MP Materials (NYSE: MP)”, “a stake in MP”) is
+    that company, unless it is a common word or another entry's form."""
+    by_start = {x.start: k for k, x in enumerate(mentions)}
+    done: set[str] = set()
+    for idx, m in enumerate(list(mentions)):
+        ticker = m.attrs.get("ticker") if m.label is Label.COMPANY and m.method != "coref" else None
+        if not ticker or ticker in done or not _TICKER.match(ticker) or ticker.lower() in lex.stop_words:
+            continue
+        if ticker in lex.not_entity_words or ticker.lower() in lex.by_form:
+            continue
+        done.add(ticker)
+        for i in find_token_seq(doc, (ticker,)):
+            k = by_start.get(i)
+            if i in claimed:
+                if k is not None and k != idx and mentions[k].method in {"model", "pattern"} and mentions[k].length == 1:
+                    make_coref(mentions[k], m, idx, "coref:ticker")
+                continue
+            t = Mention(i, i + 1, m.label, None, "", "coref", "coref:ticker", 0.8)
+            make_coref(t, m, idx, "coref:ticker")
+            added.append(t)
+            claimed.add(i)
+
+
+_TICKER = re.compile(r"^[A-Z]{2,5}$")
 
 
 def _defined_acronym(texts: list[str], end: int) -> str | None:

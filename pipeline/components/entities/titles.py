@@ -43,6 +43,8 @@ def attach_titles(lex: EntityLexicon, doc: Doc, mentions: list[Mention], titles:
         title = official[0] if official else (options[0] if options else None)
         if not title:
             continue
+        if before and not official and m.method == "pattern" and _company_title(m, before, mentions):
+            m.label = Label.PERSON  # "Steel Producers Association President Dana Whitcombe" holds no public office
         m.attrs["title"] = title
         te = lex.last_title_entry(title)
         if official:
@@ -72,9 +74,7 @@ def is_official_title(
         return False
     if not appositive:
         # “ASA Vice President James Adams”, “Nvidia CEO Jensen Huang”: an office of a company is no public one
-        n_words = len(title.split())
-        start = max(0, m.start - n_words)
-        if any(x.label is Label.COMPANY and start <= x.start < m.start for x in mentions):
+        if _company_title(m, title, mentions):
             return False
     if te is not None and te.official:
         return True
@@ -88,6 +88,13 @@ def is_official_title(
                 break
             after.add(t.text)
     return bool((words | after) & lex.government_words) and te is not None
+
+
+def _company_title(m: Mention, title: str, mentions: list[Mention]) -> bool:
+    """Whether the title before `m` is an office of a company (“Nvidia CEO”, “Steel Producers Association
+    President”, the company ending right before the title)."""
+    start = max(0, m.start - len(title.split()))
+    return any(x.label is Label.COMPANY and (start <= x.start < m.start or x.end == start) for x in mentions)
 
 
 def title_before(
