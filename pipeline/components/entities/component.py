@@ -96,7 +96,9 @@ class TradeEntities:
             mentions = filter_mentions([*mentions, *extra])
         mentions = [m for m in mentions if not in_dateline(doc, keep[m.start] if keep is not None else m.start)]
         mentions = [
-            m for m in mentions if not not_a_country(self.lex, doc, work, keep, m) and not not_an_entity(self.lex, work, m)
+            m
+            for m in mentions
+            if not not_a_country(self.lex, doc, work, keep, m) and not not_an_entity(self.lex, work, m)
         ]
         mentions = resolve(self.lex, work, mentions)
         attach_titles(self.lex, work, mentions, st.title_spans)

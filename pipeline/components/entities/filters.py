@@ -11,7 +11,6 @@ from pipeline.components.entities.lexicon import EntityLexicon
 from pipeline.components.entities.names import DATELINE
 from pipeline.components.mentions import Mention
 
-
 # words after "in Chinese" that show it is the language
 _AFTER_LANGUAGE = frozenset({"on", "at", "by", "from", "to", "with", "as", "that"})
 
@@ -56,5 +55,11 @@ def in_dateline(doc: Doc, i: int) -> bool:
 
 def not_an_entity(lex: EntityLexicon, work: Doc, m: Mention) -> bool:
     """A one-word guess of the model or the patterns that is a technology, document or time-zone acronym
-    (“UAV”, “DRAM”, “PDF”, “EST”): no entity of ours. Pack matches are kept."""
-    return m.method in {"model", "pattern"} and m.length == 1 and work[m.start].text in lex.not_entity_words
+    (“UAV”, “DRAM”, “PDF”, “EST”), an exchange (“NYSE”) or a ticker after one: no entity of ours. Pack matches
+    and the tickers of pack companies (resolution) are kept."""
+    if m.method not in {"model", "pattern"} or m.length != 1:
+        return False
+    if work[m.start].text in lex.not_entity_words:
+        return True
+    # "(NYSE: KMC)": a ticker after an exchange names no entity of its own
+    return m.start >= 2 and work[m.start - 1].text == ":" and work[m.start - 2].text in lex.not_entity_words

@@ -84,10 +84,7 @@ class EntityLexicon:
         self.actor_before = set(words.actor_cues.get("before", []))
         # demonym -> its country entry ("Chinese" -> country:cn), to split "Chinese customs"
         self.demonyms: dict[str, LoadedEntry] = {
-            d: le
-            for le in packs.entries.values()
-            if isinstance(le.entry, CountryEntry)
-            for d in le.entry.demonyms
+            d: le for le in packs.entries.values() if isinstance(le.entry, CountryEntry) for d in le.entry.demonyms
         }
         self.family_first = frozenset(words.family_first_surnames)
         self.surnames: dict[str, str] = {}

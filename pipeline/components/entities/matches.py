@@ -44,7 +44,9 @@ def _shaped(lex: EntityLexicon, work: Doc, texts: list[str], le: LoadedEntry, st
     if label in PEOPLE_LABELS and _longer_name(lex, texts, end):
         # "Budi Santoso Harjono" is not the pack's Budi Santoso plus a surname: an unknown person, one mention
         name = span_text(work, start, end + 1)
-        return [Mention(start, end + 1, Label.PERSON, None, clean_name(name), "pattern", "pattern:longer-name", 0.7, {})]
+        return [
+            Mention(start, end + 1, Label.PERSON, None, clean_name(name), "pattern", "pattern:longer-name", 0.7, {})
+        ]
     start, end = _grown(lex, texts, label, start, end)
     if label is Label.CHIP:
         # "Ascend AI chips", "HBM chip", "Rubin chips": a generic head noun is no part of the name when the name
@@ -63,18 +65,21 @@ def _shaped(lex: EntityLexicon, work: Doc, texts: list[str], le: LoadedEntry, st
             company = lex.by_form.get(span_text(work, start, k).lower())
             if vendor is not None and company is not None and company.entry.id == vendor:
                 return [mention(company, start, k), mention(le, k, end)]
-    if label is not Label.COUNTRY:
-        # "China's Ministry of Commerce" is two mentions: the country and the body
-        poss = next((k for k in range(start + 1, end - 1) if texts[k] in {"'s", "’s"}), None)
-        if poss is not None:
-            country = lex.by_form.get(span_text(work, start, poss).lower())
-            if country is not None and country.label is Label.COUNTRY:
-                return [mention(country, start, poss), mention(le, poss + 1, end)]
-    if label is Label.AGENCY and end - start > 1 and texts[start] in lex.demonyms:
-        # "the Chinese Ministry of Commerce", "Chinese customs": a demonym before a body named by its function
-        # is a COUNTRY of its own; a proper name keeps it ("European Commission")
-        if span_text(work, start + 1, end).lower() in lex.national_body_heads:
-            return [mention(lex.demonyms[texts[start]], start, start + 1), mention(le, start + 1, end)]
+    # "China's Ministry of Commerce" is two mentions: the country and the body
+    poss = next((k for k in range(start + 1, end - 1) if texts[k] in {"'s", "’s"}), None)
+    if label is not Label.COUNTRY and poss is not None:
+        country = lex.by_form.get(span_text(work, start, poss).lower())
+        if country is not None and country.label is Label.COUNTRY:
+            return [mention(country, start, poss), mention(le, poss + 1, end)]
+    # "the Chinese Ministry of Commerce", "Chinese customs": a demonym before a body named by its function is a
+    # COUNTRY of its own; a proper name keeps it ("European Commission")
+    if (
+        label is Label.AGENCY
+        and end - start > 1
+        and texts[start] in lex.demonyms
+        and span_text(work, start + 1, end).lower() in lex.national_body_heads
+    ):
+        return [mention(lex.demonyms[texts[start]], start, start + 1), mention(le, start + 1, end)]
     return [mention(le, start, end)]
 
 
@@ -106,9 +111,12 @@ def _grown(lex: EntityLexicon, texts: list[str], label: Label, start: int, end: 
             end += 1
         if start > 0 and texts[start - 1].lower() in lex.material_forms:
             start -= 1
-        elif start > 2 and texts[start - 1] == "grade" and texts[start - 2] == "-":
-            if f"{texts[start - 3]}-grade".lower() in lex.material_forms:
-                start -= 3
+        elif (
+            start > 2
+            and texts[start - 2 : start] == ["-", "grade"]
+            and f"{texts[start - 3]}-grade".lower() in lex.material_forms
+        ):
+            start -= 3
         return start, end
     if label is Label.COMPANY:
         while end < n:
@@ -118,9 +126,14 @@ def _grown(lex: EntityLexicon, texts: list[str], label: Label, start: int, end: 
                 end += 2
             else:
                 break
-    elif label is Label.POLICY and end < n and texts[end] in lex.programme_nouns and texts[start][:1].isupper():
-        if texts[end - 1] not in lex.programme_nouns:
-            end += 1
+    elif (
+        label is Label.POLICY
+        and end < n
+        and texts[end] in lex.programme_nouns
+        and texts[start][:1].isupper()
+        and texts[end - 1] not in lex.programme_nouns
+    ):
+        end += 1
     return start, end
 
 

@@ -67,7 +67,9 @@ def _titled_people(at: _Around) -> list[Mention]:
     for s, e in at.titles:
         te = lex.title_entry(doc, s, e)
         j = e
-        while j < n and j - e < 5 and lex.is_name_token(doc[j]) and j not in claimed and doc[j].lower_ not in lex.titles:
+        while (
+            j < n and j - e < 5 and lex.is_name_token(doc[j]) and j not in claimed and doc[j].lower_ not in lex.titles
+        ):
             if doc[j].is_sent_start and j != e:
                 break
             j = past_hyphen(doc, j + 1)
@@ -205,9 +207,7 @@ def _name_run_end(
         elif j > i and t in _CONNECTORS:
             # "of", "for the", "and", and (after an "of") ", " or ", and": nothing longer
             k = j + 1
-            if t in _OF_WORDS and k < n and texts[k] == "the":
-                k += 1
-            elif t == "," and k < n and texts[k] == "and":
+            if (t in _OF_WORDS and k < n and texts[k] == "the") or (t == "," and k < n and texts[k] == "and"):
                 k += 1
             if t == "the" or (t == "," and not seen_of):
                 break
@@ -252,7 +252,9 @@ def _named_org(
     org_label = _org_label(lex, words, last_core)
     # "Steel Producers Association President Dana Whitcombe": the name ends at its last head word
     while org_label is None and last_core >= 1:
-        last_core = max((k for k in range(last_core) if _head_label(lex, words[k]) or words[k] in lex.company_heads), default=-1)
+        last_core = max(
+            (k for k in range(last_core) if _head_label(lex, words[k]) or words[k] in lex.company_heads), default=-1
+        )
         words = words[: last_core + 1]
         org_label = _org_label(lex, words, last_core) if last_core >= 1 else None
     if org_label is Label.POLICY and _headline(at.doc, i):
@@ -338,9 +340,7 @@ def _chip_numbers(at: _Around) -> list[Mention]:
     return out
 
 
-def _numbered_chip(
-    at: _Around, texts: list[str], i: int, chips: dict[int, Mention], vendor: Mention | None
-) -> Any:
+def _numbered_chip(at: _Around, texts: list[str], i: int, chips: dict[int, Mention], vendor: Mention | None) -> Any:
     """The pack chip a bare model number names after a chip of its family (over commas and "and") or after
     its vendor's possessive, if exactly one has that number."""
     k = i

@@ -72,10 +72,9 @@ def is_official_title(
     first = m.start - len(title.split())
     if title.lower().startswith("former ") or (not appositive and first > 0 and doc[first - 1].lower_ == "former"):
         return False
-    if not appositive:
-        # “ASA Vice President James Adams”, “Nvidia CEO Jensen Huang”: an office of a company is no public one
-        if _company_title(m, title, mentions):
-            return False
+    # “ASA Vice President James Adams”, “Nvidia CEO Jensen Huang”: an office of a company is no public one
+    if not appositive and _company_title(m, title, mentions):
+        return False
     if te is not None and te.official:
         return True
     # a role word in a government body: “vice chairman of the government's Council ...”; for an appositive,
