@@ -40,6 +40,10 @@ def pattern_mentions(
     ]
 
 
+# words before a region that make it a place ("in Europe", "to Europe")
+_PLACE_WORDS = frozenset({"in", "to", "from", "across", "throughout", "into", "of", "around", "outside"})
+
+
 def _region_actors(at: _Around) -> list[Mention]:
     """A region acting as a polity (“Europe must respond”, “divided Europe”, “Europe's security”) is the
     COUNTRY the lexicon names for it; a region as a place (“shipments to Europe”) is not marked."""
@@ -52,6 +56,8 @@ def _region_actors(at: _Around) -> list[Mention]:
         target = lex.region_actors.get(text)
         if target is None or i in at.claimed or target not in lex.by_id:
             continue
+        if i > 0 and texts[i - 1].lower() in _PLACE_WORDS:
+            continue  # "every battery maker in Europe has ...": the place
         after = texts[i + 1] if i + 1 < len(texts) else ""
         before = texts[i - 1].lower() if i > 0 else ""
         if after in lex.actor_after or before in lex.actor_before:
@@ -237,9 +243,11 @@ def _named_org(
         # "Society of Indian Automobile Manufacturers", "Court of Appeals for the Federal Circuit", "American Iron
         # and Steel Institute": with a connector the name needs an association or government head before its
         # first "of" or at its end
+        # "Laura Espinoza of the Monterrey Industrial Council" names a person before the "of": with an "of" the
+        # head comes before it
         of_at = next((k for k, w in enumerate(words) if w in _OF_WORDS), None)
-        heads = [words[of_at - 1]] if of_at is not None and of_at >= 1 else []
-        label = next((lb for lb in map(lambda h: _head_label(lex, h), [*heads, words[-1]]) if lb), None)
+        head = words[of_at - 1] if of_at is not None else words[-1]
+        label = _head_label(lex, head) if of_at != 0 else None
         if label is Label.AGENCY and texts[i] in lex.demonyms:
             return None  # "Chinese Ministry of ...": the demonym is a COUNTRY of its own (the next word starts)
         if label is not None and not _headline(at.doc, i) and not (i in at.claimed and i not in crossable):
@@ -250,13 +258,14 @@ def _named_org(
             return None
     last_core = max((k for k, w in enumerate(words) if w not in lex.legal and w not in {",", "&"}), default=-1)
     org_label = _org_label(lex, words, last_core)
-    # "Steel Producers Association President Dana Whitcombe": the name ends at its last head word
-    while org_label is None and last_core >= 1:
-        last_core = max(
-            (k for k in range(last_core) if _head_label(lex, words[k]) or words[k] in lex.company_heads), default=-1
-        )
-        words = words[: last_core + 1]
-        org_label = _org_label(lex, words, last_core) if last_core >= 1 else None
+    if org_label is None and words[0].lower() not in lex.title_words:
+        # "Steel Producers Association President Dana Whitcombe": a name runs into a title and its holder; it
+        # ends at the head word before the title
+        cut = next((k for k in range(1, len(words)) if words[k].lower() in lex.titles), None)
+        if cut is not None and (_head_label(lex, words[cut - 1]) or words[cut - 1] in lex.company_heads):
+            words = words[:cut]
+            last_core = cut - 1
+            org_label = _org_label(lex, words, last_core)
     if org_label is Label.POLICY and _headline(at.doc, i):
         return None
     crossed = [k for k in range(i, i + len(words)) if k in crossable]
