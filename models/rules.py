@@ -267,6 +267,10 @@ class PatternLexicon(BaseModel):
         default_factory=dict,
         description="words right after (must, 's, said) or before (divided, urged) a region that make it act",
     )
+    exchanges: list[str] = Field(
+        default_factory=list,
+        description="stock exchanges; a word after 'EXCHANGE:' is a ticker, no entity of its own (NYSE, Nasdaq)",
+    )
     material_forms: list[str] = Field(
         default_factory=list,
         description="lower-case grade and form words before or after a material that stay in its span "

@@ -55,11 +55,11 @@ def in_dateline(doc: Doc, i: int) -> bool:
 
 def not_an_entity(lex: EntityLexicon, work: Doc, m: Mention) -> bool:
     """A one-word guess of the model or the patterns that is a technology, document or time-zone acronym
-    (“UAV”, “DRAM”, “PDF”, “EST”), an exchange (“NYSE”) or a ticker after one: no entity of ours. Pack matches
+    (“UAV”, “DRAM”, “PDF”, “EST”) or a ticker after an exchange (“NYSE: KMC”): no entity of ours. Pack matches
     and the tickers of pack companies (resolution) are kept."""
     if m.method not in {"model", "pattern"} or m.length != 1:
         return False
     if work[m.start].text in lex.not_entity_words:
         return True
     # "(NYSE: KMC)": a ticker after an exchange names no entity of its own
-    return m.start >= 2 and work[m.start - 1].text == ":" and work[m.start - 2].text in lex.not_entity_words
+    return m.start >= 2 and work[m.start - 1].text == ":" and work[m.start - 2].text in lex.exchanges

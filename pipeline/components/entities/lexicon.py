@@ -79,6 +79,9 @@ class EntityLexicon:
         self.policy_heads = set(words.policy_heads)
         self.not_entity_words = set(words.not_entity_words)
         self.material_forms = set(words.material_forms)
+        self.exchanges = set(words.exchanges)
+        # nominals that can stand for a country ("the government", "the bloc"), also after one ("U.S. Government")
+        self.nominal_words = {w for w, labels in words.nominal_heads.items() if Label.COUNTRY in labels}
         self.region_actors = dict(words.region_actors)
         self.actor_after = set(words.actor_cues.get("after", []))
         self.actor_before = set(words.actor_cues.get("before", []))

@@ -275,7 +275,13 @@ def _named_org(
         return None  # a pack company starts the run and no legal name grows from it
     if crossed and org_label is not None:
         head = words[last_core] if last_core >= 0 else ""
-        agency_with_country = org_label is Label.AGENCY and crossed[0] == i and texts[i] not in lex.demonyms
+        # "U.S. Census Bureau" keeps its country; "U.S. Government" is the country and a nominal
+        agency_with_country = (
+            org_label is Label.AGENCY
+            and crossed[0] == i
+            and texts[i] not in lex.demonyms
+            and head.lower() not in lex.nominal_words
+        )
         if not (
             head in lex.association_heads
             or org_label is Label.POLICY

@@ -47,7 +47,7 @@ COMPANY_GRABS: list[Row] = [
     ),
     ("Lithium brine from the Salar de Atacama is cheap.", [], ["Salar de Atacama", "Salar"]),
     ("Its NXT:1980Di scanners need a licence.", [], ["NXT:1980Di", "NXT"]),
-    ("Kestrel Metals Corp (NYSE: KMC) rose on the NYSE.", [("Kestrel Metals Corp", "COMPANY", None)], ["NYSE", "KMC"]),
+    ("Kestrel Metals Corp (NYSE: KMC) rose on the NYSE.", [("Kestrel Metals Corp", "COMPANY", None)], ["KMC"]),
     ("Rules from the Official Journal apply today.", [], ["Official Journal"]),
 ]
 
@@ -57,6 +57,11 @@ HEADLINES: list[Row] = [
 ]
 
 OFFICIAL_NAMES: list[Row] = [
+    (
+        "The U.S. Government appealed, and the U.S. Census Bureau published the data.",
+        [("U.S.", "COUNTRY", "country:us"), ("U.S. Census Bureau", "AGENCY", None)],
+        ["U.S. Government"],
+    ),
     (
         "The Senate Committee on Banking, Housing, and Urban Affairs met on Tuesday.",
         [("Senate Committee on Banking, Housing, and Urban Affairs", "AGENCY", "agency:senate-banking-committee")],
