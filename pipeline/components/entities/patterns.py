@@ -3,6 +3,7 @@ word or legal suffix, chip model numbers."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -329,6 +330,11 @@ def _headline(doc: Doc, i: int) -> bool:
     return len(long_words) >= 3 and sum(w[:1].isupper() for w in long_words) >= 0.75 * len(long_words)
 
 
+# a word that starts with a letter or digit and holds a digit: the only shape a model number has (one
+# compiled match per word; this pass sees every word of every article)
+_ALNUM_WITH_DIGIT = re.compile(r"^[^\W_][^\d\s]*\d")
+
+
 def _chip_numbers(at: _Around) -> list[Mention]:
     """Model numbers near a vendor or a chip noun: “its new B30A chip”, “Nvidia’s B40”; bare numbers of a pack
     chip after its family or vendor: “Ascend 910B, 910C and 910D”, “Huawei’s 910B”."""
@@ -337,7 +343,7 @@ def _chip_numbers(at: _Around) -> list[Mention]:
     chips = {m.end: m for m in at.rules if m.label is Label.CHIP}
     out: list[Mention] = []
     for i, text in enumerate(texts):
-        if i in at.claimed or not text[:1].isalnum() or not any(c.isdigit() for c in text):
+        if not _ALNUM_WITH_DIGIT.match(text) or i in at.claimed:
             continue
         prev_vendor = vendors.get(i) or (vendors.get(i - 1) if i >= 1 and texts[i - 1] in {"'s", "’s"} else None)
         known = _numbered_chip(at, texts, i, chips, prev_vendor)
