@@ -242,6 +242,40 @@ class PatternLexicon(BaseModel):
     generic_org_words: list[str] = Field(
         default_factory=list, description="single words the statistical NER mistakes for organisations (Commerce)"
     )
+    national_body_heads: list[str] = Field(
+        default_factory=list,
+        description="lower-case heads of bodies named by function, split from a demonym before them "
+        "('Chinese customs' = COUNTRY + AGENCY): ministry, customs, embassy",
+    )
+    programme_nouns: list[str] = Field(
+        default_factory=list,
+        description="nouns after a named law or programme that belong to the POLICY span (IEEPA tariffs)",
+    )
+    policy_heads: list[str] = Field(
+        default_factory=list,
+        description="last words that make a capitalised name a POLICY (Act, Rule, Agreement, Plan)",
+    )
+    not_entity_words: list[str] = Field(
+        default_factory=list,
+        description="capitalised words and acronyms that are never an entity of ours (UAV, DRAM, PDF, COVID-19)",
+    )
+    region_actors: dict[str, str] = Field(
+        default_factory=dict,
+        description="regions that are a COUNTRY only when they act, with the id they take (Europe -> country:eu)",
+    )
+    actor_cues: dict[Literal["after", "before"], list[str]] = Field(
+        default_factory=dict,
+        description="words right after (must, 's, said) or before (divided, urged) a region that make it act",
+    )
+    exchanges: list[str] = Field(
+        default_factory=list,
+        description="stock exchanges; a word after 'EXCHANGE:' is a ticker, no entity of its own (NYSE, Nasdaq)",
+    )
+    material_forms: list[str] = Field(
+        default_factory=list,
+        description="lower-case grade and form words before or after a material that stay in its span "
+        "(unwrought, refined, metal, products)",
+    )
 
 
 # ---------------------------------------------------------------------------------------------- measures

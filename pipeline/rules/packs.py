@@ -336,14 +336,24 @@ def pack_patterns(packs: RulePacks) -> tuple[list[dict[str, Any]], list[dict[str
     lower: list[dict[str, Any]] = []
     for le in packs.entries.values():
         e = le.entry
-        for form in e.surface_forms():
+        for form in _apostrophe_variants(e.surface_forms()):
             insensitive = _insensitive(form, e.case, le.label)
             target = lower if insensitive else exact
-            pat = {"label": le.label.value, "pattern": form.lower() if insensitive else form, "id": e.id}
-            target.append(pat)
+            # the lower-case ruler compares LOWER, so the pattern keeps its case: lower-cased first, "U.S."
+            # would tokenize as "u.s" "." and never match the text's "U.S."
+            target.append({"label": le.label.value, "pattern": form, "id": e.id})
             if (le.label is Label.CHIP and form[-1:].isdigit()) or (le.label is Label.CHIP and form[-1:].isupper()):
                 exact.append({"label": le.label.value, "pattern": form + "s", "id": e.id})
     return exact, lower
+
+
+def _apostrophe_variants(forms: list[str]) -> list[str]:
+    """The forms, each with an apostrophe also in its curly spelling: modern copy writes “People’s Republic”."""
+    out = dict.fromkeys(forms)
+    for f in forms:
+        if "'" in f:
+            out.setdefault(f.replace("'", "\u2019"), None)
+    return list(out)
 
 
 def _insensitive(form: str, case: str, label: Label) -> bool:

@@ -13,7 +13,7 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from pipeline.components.entities.filters import in_dateline, not_a_country
+from pipeline.components.entities.filters import in_dateline, not_a_country, not_an_entity
 from pipeline.components.entities.lexicon import EntityLexicon
 from pipeline.components.entities.matches import RULER_EXACT, RULER_LOWER, rule_mentions
 from pipeline.components.entities.model_ner import model_mentions, windowed_ner
@@ -101,7 +101,11 @@ class TradeEntities(PackBacked):
             extra = [m for m in model if not _claimed(m, keep, st.claimed)]
             mentions = filter_mentions([*mentions, *extra])
         mentions = [m for m in mentions if not in_dateline(doc, keep[m.start] if keep is not None else m.start)]
-        mentions = [m for m in mentions if not not_a_country(self.lex, doc, work, keep, m)]
+        mentions = [
+            m
+            for m in mentions
+            if not not_a_country(self.lex, doc, work, keep, m) and not not_an_entity(self.lex, work, m)
+        ]
         mentions = resolve(self.lex, work, mentions)
         attach_titles(self.lex, work, mentions, st.title_spans)
         if keep is not None:

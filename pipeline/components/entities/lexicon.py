@@ -27,6 +27,7 @@ class EntityLexicon:
         self.stop_words = frozenset(nlp.Defaults.stop_words)
         # the facts of a pack entry a mention carries as attrs, dumped once per entry (a mention gets a copy)
         self._entry_attrs: dict[str, dict[str, Any]] = {}
+        self._lower_forms: dict[str, frozenset[str]] = {}
         self.by_id: dict[str, LoadedEntry] = packs.entries
         # lower-case surface form -> entry, to type model ORG/GPE spans by pack lookup
         self.by_form: dict[str, LoadedEntry] = {}
@@ -73,6 +74,21 @@ class EntityLexicon:
         self.generic_org_words = (
             self.agency_heads | self.company_heads | self.media_heads | set(words.generic_org_words)
         )
+        self.national_body_heads = set(words.national_body_heads)
+        self.programme_nouns = set(words.programme_nouns)
+        self.policy_heads = set(words.policy_heads)
+        self.not_entity_words = set(words.not_entity_words)
+        self.material_forms = set(words.material_forms)
+        self.exchanges = set(words.exchanges)
+        # nominals that can stand for a country ("the government", "the bloc"), also after one ("U.S. Government")
+        self.nominal_words = {w for w, labels in words.nominal_heads.items() if Label.COUNTRY in labels}
+        self.region_actors = dict(words.region_actors)
+        self.actor_after = set(words.actor_cues.get("after", []))
+        self.actor_before = set(words.actor_cues.get("before", []))
+        # demonym -> its country entry ("Chinese" -> country:cn), to split "Chinese customs"
+        self.demonyms: dict[str, LoadedEntry] = {
+            d: le for le in packs.entries.values() if isinstance(le.entry, CountryEntry) for d in le.entry.demonyms
+        }
         self.family_first = frozenset(words.family_first_surnames)
         self.surnames: dict[str, str] = {}
         by_surname: dict[str, list[LoadedEntry]] = {}
@@ -81,6 +97,27 @@ class EntityLexicon:
             if sur:
                 self.surnames[le.entry.id] = sur
                 by_surname.setdefault(sur, []).append(le)
+        # chips by their model number after the family or vendor: ("ascend", "910c") and ("company:huawei",
+        # "910c") -> Ascend 910C, for "Ascend 910B, 910C and 910D" and "Huawei's 910B"
+        self.chip_numbers: dict[tuple[str, str], LoadedEntry] = {}
+        shared: set[tuple[str, str]] = set()
+        for le in packs.entries.values():
+            if le.label is not Label.CHIP:
+                continue
+            vendor = getattr(le.entry, "vendor", None)
+            for form in le.entry.surface_forms():
+                *prefix, number = form.split()
+                if not prefix or not any(c.isdigit() for c in number):
+                    continue
+                for key in ((" ".join(prefix).lower(), number.lower()), (str(vendor), number.lower())):
+                    if self.chip_numbers.setdefault(key, le) is not le:
+                        shared.add(key)
+        for key in shared:
+            del self.chip_numbers[key]
+        # after a title ("President Xi") a surname names the one pack person who has it, common or not
+        self.titled_surnames: dict[str, LoadedEntry] = {
+            sur: les[0] for sur, les in by_surname.items() if len(les) == 1 and " " not in sur
+        }
         # a surname alone ("Biden's rules") names a pack person when no other entry shares it and it is no common word
         ambiguous = set(words.ambiguous_surnames) | self.family_first | self.stop
         self.pack_surnames: dict[str, LoadedEntry] = {
@@ -109,6 +146,13 @@ class EntityLexicon:
         if kind:
             attrs["form"] = kind
         return Mention(start, end, le.label, le.entry.id, le.entry.name, method, rule, score, attrs)
+
+    def lower_forms(self, le: LoadedEntry) -> frozenset[str]:
+        """The entry's surface forms, lower-cased (built once per entry)."""
+        forms = self._lower_forms.get(le.entry.id)
+        if forms is None:
+            forms = self._lower_forms[le.entry.id] = frozenset(f.lower() for f in le.entry.surface_forms())
+        return forms
 
     def title_entry(self, doc: Doc, s: int, e: int) -> Any:
         return self.titles.get(doc[s:e].text.lower())

@@ -12,6 +12,9 @@ ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}s?$")
 DATELINE = re.compile(
     r"^\s*[A-Z][A-Z .'’/-]{1,40}(?:,\s*[A-Z][A-Za-z .'-]{1,30})?,\s+"
     r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]+)\s*(?:\([^)\n]{1,40}\))?\s*[-–—]+"
+    # modern wires often drop the date: "WASHINGTON (Reuters) -", "SEOUL —", "BERLIN/BEIJING, -"
+    r"|^\s*[A-Z][A-Z'’/-]{2,}(?: [A-Z][A-Z'’/-]+){0,3}(?:,\s*[A-Z][A-Za-z .'-]{1,30})?,?\s*"
+    r"(?:\([^)\n]{1,40}\)\s*)?[-–—]+\s"
 )
 
 

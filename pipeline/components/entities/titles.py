@@ -43,6 +43,8 @@ def attach_titles(lex: EntityLexicon, doc: Doc, mentions: list[Mention], titles:
         title = official[0] if official else (options[0] if options else None)
         if not title:
             continue
+        if before and not official and m.method == "pattern" and _company_title(m, before, mentions):
+            m.label = Label.PERSON  # "Steel Producers Association President Dana Whitcombe" holds no public office
         m.attrs["title"] = title
         te = lex.last_title_entry(title)
         if official:
@@ -66,12 +68,13 @@ def is_official_title(
 ) -> bool:
     """Whether `title` (written before the name, or as an appositive after it) is a public office."""
     te = lex.last_title_entry(title)
-    if not appositive:
-        # “ASA Vice President James Adams”, “Nvidia CEO Jensen Huang”: an office of a company is no public one
-        n_words = len(title.split())
-        start = max(0, m.start - n_words)
-        if any(x.label is Label.COMPANY and start <= x.start < m.start for x in mentions):
-            return False
+    # "former vice commerce minister Wei Jianguo": a former official holds no office now (guidelines 4, PERSON)
+    first = m.start - len(title.split())
+    if title.lower().startswith("former ") or (not appositive and first > 0 and doc[first - 1].lower_ == "former"):
+        return False
+    # “ASA Vice President James Adams”, “Nvidia CEO Jensen Huang”: an office of a company is no public one
+    if not appositive and _company_title(m, title, mentions):
+        return False
     if te is not None and te.official:
         return True
     # a role word in a government body: “vice chairman of the government's Council ...”; for an appositive,
@@ -84,6 +87,13 @@ def is_official_title(
                 break
             after.add(t.text)
     return bool((words | after) & lex.government_words) and te is not None
+
+
+def _company_title(m: Mention, title: str, mentions: list[Mention]) -> bool:
+    """Whether the title before `m` is an office of a company (“Nvidia CEO”, “Steel Producers Association
+    President”, the company ending right before the title)."""
+    start = max(0, m.start - len(title.split()))
+    return any(x.label is Label.COMPANY and (start <= x.start < m.start or x.end == start) for x in mentions)
 
 
 def title_before(
@@ -120,7 +130,10 @@ def title_after(lex: EntityLexicon, doc: Doc, m: Mention, titles: list[tuple[int
     if i + 1 >= len(doc) or doc[i].text != ",":
         return None
     j = i + 1
-    if doc[j].lower_ in {"the", "a", "an"}:
+    # "Barber Conable, who is a former Republican Congressman": the relative clause is no part of the title
+    if j + 1 < len(doc) and doc[j].lower_ == "who" and doc[j + 1].lower_ in {"is", "was"}:
+        j += 2
+    if j < len(doc) and doc[j].lower_ in {"the", "a", "an"}:
         j += 1
     start = j
     limit = min(len(doc), j + 8)
