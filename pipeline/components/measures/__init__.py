@@ -23,8 +23,8 @@ from pipeline.components.measures.about import quote_about
 from pipeline.components.measures.adapter import DocView, MentionRef, read_doc
 from pipeline.components.measures.dates import DateRef, find_dates
 from pipeline.components.measures.evidence import Candidate, Draft, merge
-from pipeline.components.measures.items import find_items, find_rate, item_window
-from pipeline.components.measures.lexicon import MeasureRules, measure_rules
+from pipeline.components.measures.items import RateRef, find_items, find_rate, item_window
+from pipeline.components.measures.lexicon import WORD, MeasureRules, measure_rules
 from pipeline.components.measures.parties import PARTY_TYPES, Parties, find_parties
 from pipeline.components.measures.status import find_direction, find_status, reports_action
 from pipeline.components.measures.triggers import Trigger, find_triggers
@@ -68,20 +68,25 @@ class TradeMeasures:
         status = cue.status if cue else rules.words.default_status
         quote = view.quote_at(trig.start, trig.end)
         speaker = view.mentions[quote.speaker_index] if quote and quote.speaker_index is not None else None
-        parties = find_parties(view, trig, rules, speaker)
+        parties = find_parties(view, trig, rules, speaker, cue.status if cue else None)
+        if cue is None and parties.owned and not reports_action(trig):
+            # "China's rare earth curbs": a government's measure named as existing (not "China's new curbs")
+            status = "in_force"
         lo, hi = item_window(trig)
         items = find_items(view, trig, rules, lo, hi)
+        rate = find_rate(view, trig)
         announced, effective = _dates(view, trig, status, rules)
+        reported = cue is not None or reports_action(trig) or parties.owned or _rate_of(view.text, trig, rate)
         return Candidate(
             trigger=trig,
             type=trig.entry.type,
             status=status,
             direction=find_direction(trig, status, rules),
-            creates=(cue is not None or reports_action(trig)) and _parties_named(trig, parties),
+            creates=(reported or _parties_named(trig, parties, both=True)) and _parties_named(trig, parties),
             actor=parties.actor,
             targets=parties.targets,
             items=items,
-            rate=find_rate(view, trig),
+            rate=rate,
             announced=announced,
             effective=effective,
             policy=_policy(view, trig, lo, hi),
@@ -111,11 +116,30 @@ def _inside_name(view: DocView, trig: Trigger) -> bool:
     )
 
 
-def _parties_named(trig: Trigger, parties: Parties) -> bool:
-    """Talks and deals are between governments: two named, or the trigger says they are about trade."""
+def _parties_named(trig: Trigger, parties: Parties, *, both: bool = False) -> bool:
+    """Talks and deals are between governments: two named, or the trigger says they are about trade.
+    With `both`, two governments must be named: talks between two named parties are reported talks."""
     if trig.entry.type not in PARTY_TYPES:
-        return True
-    return (parties.actor is not None and bool(parties.targets)) or "trade" in trig.form.split()
+        return not both
+    named = parties.actor is not None and bool(parties.targets)
+    return named or (not both and "trade" in trig.form.split())
+
+
+# at most this many words between a rate and the trigger it sets ("a 125% levy", "25% reciprocal tariffs")
+RATE_GAP_WORDS = 2
+_RATE_AFTER = re.compile(r"\s*(?:of|at)\s+(?:up\s+to\s+|about\s+|around\s+)?$")
+
+
+def _rate_of(text: str, trig: Trigger, rate: RateRef | None) -> bool:
+    """A rate written on the trigger ("a 10% tax", "tariffs of 25%") makes it a report of an action."""
+    if rate is None:
+        return False
+    if rate.end <= trig.start:
+        gap = text[rate.end : trig.start]
+        return "," not in gap and len(WORD.findall(gap)) <= RATE_GAP_WORDS
+    if rate.start >= trig.end:
+        return bool(_RATE_AFTER.match(text[trig.end : rate.start]))
+    return False
 
 
 def _dates(view: DocView, trig: Trigger, status: str, rules: MeasureRules) -> tuple[DateRef | None, DateRef | None]:

@@ -65,6 +65,8 @@ class MeasureRules:
     product_re: re.Pattern[str] | None
     target_preps: frozenset[str]
     origin_suffixes: frozenset[str]
+    government_nouns: frozenset[str]
+    venue_preps: frozenset[str]
     nominal_re: re.Pattern[str] | None  # case-sensitive, for lower-cased text
     status_words: frozenset[str]  # every single word of the status table
 
@@ -107,6 +109,8 @@ def measure_rules(rules_dirs: tuple[str, ...] = ()) -> MeasureRules:
         product_re=phrase_regex(words.products),
         target_preps=frozenset(words.target_preps),
         origin_suffixes=frozenset(words.origin_suffixes),
+        government_nouns=frozenset(words.government_nouns),
+        venue_preps=frozenset(words.venue_preps),
         nominal_re=nominal_re,
         status_words=frozenset(w for ws in words.status.values() for p in ws for w in p.split()),
     )
