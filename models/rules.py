@@ -333,6 +333,11 @@ class MeasureLexicon(BaseModel):
         default_factory=list,
         description="nouns after a demonym that make it the government ('the Dutch government', 'Chinese authorities')",
     )
+    modifier_heads: list[str] = Field(
+        default_factory=list,
+        description="nouns right after a trigger that make it a modifier of another thing, not a measure "
+        "('tariff negotiator', 'tariff revenue')",
+    )
     venue_preps: list[str] = Field(
         default_factory=list,
         description="words before a capital that make it the venue, not a party ('talks in Paris')",
@@ -346,7 +351,7 @@ class MeasureLexicon(BaseModel):
     def _lists_lower(self) -> MeasureLexicon:
         for name in (
             "conditional", "liberalising", "restrictive", "effective_cues", "target_preps", "products",
-            "government_nouns", "venue_preps",
+            "government_nouns", "venue_preps", "modifier_heads",
         ):  # fmt: skip
             _lower_phrases(getattr(self, name), name.rstrip("s"))
         for status, words in self.status.items():

@@ -45,13 +45,14 @@ class TradeMeasures:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
+        low = text.lower()  # for the trigger scan, the trigger words and the quotes' nominals
         # most sentences hold no trigger: one regex scan finds them, and sentence bounds are read only if any
-        matches = _trigger_matches(text, self.rules)
+        matches = _trigger_matches(text, low, self.rules)
         view = read_doc(doc, with_sentences=bool(matches))
-        triggers = find_triggers(text, self.rules, view.sentence_of, matches) if matches else []
+        triggers = find_triggers(text, self.rules, view.sentence_of, matches, low) if matches else []
         cands = [self._candidate(view, t) for t in triggers if not _inside_name(view, t)]
         drafts = sorted(merge(cands, text), key=lambda d: (d.evidence[0], d.first.trigger.start))
-        about = quote_about(view, drafts, self.rules)
+        about = quote_about(view, drafts, self.rules, low)
         for k, (_, ms) in enumerate(about):
             for m in ms:
                 drafts[m].quote_indexes.append(k)
@@ -75,14 +76,16 @@ class TradeMeasures:
         lo, hi = item_window(trig)
         items = find_items(view, trig, rules, lo, hi)
         rate = find_rate(view, trig)
-        announced, effective = _dates(view, trig, status, rules)
         reported = cue is not None or reports_action(trig) or parties.owned or _rate_of(view.text, trig, rate)
+        creates = (reported or _parties_named(trig, parties, both=True)) and _parties_named(trig, parties)
+        # a mention that creates no measure only adds evidence: its dates are never read
+        announced, effective = _dates(view, trig, status, rules) if creates else (None, None)
         return Candidate(
             trigger=trig,
             type=trig.entry.type,
             status=status,
             direction=find_direction(trig, status, rules),
-            creates=(reported or _parties_named(trig, parties, both=True)) and _parties_named(trig, parties),
+            creates=creates,
             actor=parties.actor,
             targets=parties.targets,
             items=items,
@@ -94,10 +97,9 @@ class TradeMeasures:
         )
 
 
-def _trigger_matches(text: str, rules: MeasureRules) -> list[re.Match[str]]:
+def _trigger_matches(text: str, low: str, rules: MeasureRules) -> list[re.Match[str]]:
     if rules.trigger_re is None or rules.trigger_re_i is None:
         return []
-    low = text.lower()
     # lower-casing keeps offsets except for a few letters ("İ"); then the slower case-blind pattern
     if len(low) == len(text):
         return list(rules.trigger_re.finditer(low))

@@ -94,7 +94,11 @@ def find_parties(
     in_sent = [m for m in view.mentions_in(sent.start, sent.end) if not _venue(view, m, rules)]
     clause_end = _clause_end(trig)
     if trig.entry.type in PARTY_TYPES:
-        return _between(view, trig, [m for m in in_sent if m.is_government and m.start < clause_end])
+        govs = [m for m in in_sent if m.is_government and m.start < clause_end]
+        if trig.last_word < len(trig.sentence.words) and trig.sentence.words[trig.last_word][2] == "between":
+            # "a meeting between X and Y": the parties are named after the trigger
+            govs = [m for m in govs if m.start >= trig.end]
+        return _between(view, trig, govs)
     before = [m for m in in_sent if m.end <= trig.start]
     # "China opposes the Netherlands' export measures": the owner acts, not the subject; but in "Trump
     # repealed Biden's rule" the owner's rule is what is undone, by the subject
@@ -109,7 +113,8 @@ def find_parties(
     after = [m for m in in_sent if m.start >= trig.end and m.start < clause_end]
     if actor is None:
         # "tariffs imposed by Washington"
-        actor = next((m for m in after if m.is_government and _prev_words(view, m, 2)[-1:] == ["by"]), None)
+        # "tariffs imposed by Washington", "the limits that China enacted"
+        actor = next((m for m in after if m.is_government and _prev_words(view, m, 1) in (["by"], ["that"])), None)
     targets = _targets(view, trig, rules, before, after, actor)
     if actor is None:
         # "The commerce ministry separately added ...": the government the preceding sentences name acts on

@@ -49,6 +49,14 @@ CASES = [
     ("rate-after-trigger",
      "Mexico set duties of 35% on imported steel.",
      [("import_tariff", "announced", "MX", [])]),
+    # the parties of "a meeting between X and Y" are named after the trigger, not the subject before it
+    ("meeting-between-parties",
+     "Markets rallied in Japan ahead of a planned meeting between Canada and Mexico on trade.",
+     [("negotiation", "proposed", "CA", ["MX"])]),
+    # a measure named as existing is in force; its actor may be the subject of a relative clause after it
+    ("existing-measure-relative-actor",
+     "The rule tightens enforcement of existing limits on cobalt exports that Indonesia enacted in 2024.",
+     [("export_control", "in_force", "ID", [])]),
     # an infinitive of change after a deal or plan is announced
     ("infinitive-of-change",
      "The agreement commits India to lower its tariff on U.S. almonds.",
@@ -75,6 +83,9 @@ NOT_REPORTED = [
     # a bare instrument noun without a rate, an owner, a status word or parties reports nothing
     ("bare-levy", "The levy is a burden for small exporters."),
     ("rate-far-from-trigger", "Steel prices rose 12% last year, and exporters worry about tariffs."),
+    # a trigger that modifies another noun names no measure
+    ("trigger-in-title", "Canada's chief tariff negotiator arrived in Tokyo on Monday."),
+    ("trigger-of-revenue", "Officials said tariff revenue rose 40% in June."),
 ]  # fmt: skip
 
 
