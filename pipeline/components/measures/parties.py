@@ -113,8 +113,17 @@ def find_parties(
     after = [m for m in in_sent if m.start >= trig.end and m.start < clause_end]
     if actor is None:
         # "tariffs imposed by Washington"
-        # "tariffs imposed by Washington", "the limits that China enacted"
-        actor = next((m for m in after if m.is_government and _prev_words(view, m, 1) in (["by"], ["that"])), None)
+        # "tariffs imposed by Washington", "the limits that China enacted" (not "found that Chinese policies")
+        actor = next(
+            (
+                m
+                for m in after
+                if m.is_government
+                and (prev := _prev_words(view, m, 1)) in (["by"], ["that"])
+                and (prev == ["by"] or not _adjective(view, m, trig, rules))
+            ),
+            None,
+        )
     targets = _targets(view, trig, rules, before, after, actor)
     if actor is None:
         # "The commerce ministry separately added ...": the government the preceding sentences name acts on

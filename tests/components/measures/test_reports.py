@@ -79,6 +79,17 @@ def test_reported_measures(rules_nlp, text, expected):
     assert got == expected
 
 
+def test_demonym_after_that_is_no_actor(rules_nlp):
+    """'the limits that Indonesia enacted' names the actor after 'that'; 'found that Chinese mills' does not."""
+    text = (
+        "Steel prices fell on Monday. "
+        "A trade investigation, launched in 2024, concluded that Chinese mills sold below cost."
+    )
+    rec = dated_record(rules_nlp, text)
+    got = [(m.type.value, m.actor.jurisdiction if m.actor else None) for m in rec.measures]
+    assert got == [("investigation", None)]
+
+
 NOT_REPORTED = [
     # a bare instrument noun without a rate, an owner, a status word or parties reports nothing
     ("bare-levy", "The levy is a burden for small exporters."),
