@@ -363,6 +363,19 @@ class MeasureLexicon(BaseModel):
     )
     target_preps: list[str] = Field(description="words before a country or firm that make it a target: on, to, against")
     origin_suffixes: list[str] = Field(description="'-made', '-manufactured': a country before these is no target")
+    government_nouns: list[str] = Field(
+        default_factory=list,
+        description="nouns after a demonym that make it the government ('the Dutch government', 'Chinese authorities')",
+    )
+    modifier_heads: list[str] = Field(
+        default_factory=list,
+        description="nouns right after a trigger that make it a modifier of another thing, not a measure "
+        "('tariff negotiator', 'tariff revenue')",
+    )
+    venue_preps: list[str] = Field(
+        default_factory=list,
+        description="words before a capital that make it the venue, not a party ('talks in Paris')",
+    )
     products: list[str] = Field(description="product and sector phrases a measure can cover ('electric vehicles')")
     nominals: dict[str, list[str]] = Field(
         default_factory=dict, description="'chips' -> [CHIP]: nouns in quotes that refer back to a mention of a label"
@@ -370,7 +383,10 @@ class MeasureLexicon(BaseModel):
 
     @model_validator(mode="after")
     def _lists_lower(self) -> MeasureLexicon:
-        for name in ("conditional", "liberalising", "restrictive", "effective_cues", "target_preps", "products"):
+        for name in (
+            "conditional", "liberalising", "restrictive", "effective_cues", "target_preps", "products",
+            "government_nouns", "venue_preps", "modifier_heads",
+        ):  # fmt: skip
             _lower_phrases(getattr(self, name), name.rstrip("s"))
         for status, words in self.status.items():
             _lower_phrases(words, f"status {status} word")

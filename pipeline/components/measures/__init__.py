@@ -23,8 +23,8 @@ from pipeline.components.measures.about import quote_about
 from pipeline.components.measures.adapter import DocView, MentionRef, read_doc
 from pipeline.components.measures.dates import DateRef, find_dates
 from pipeline.components.measures.evidence import Candidate, Draft, merge
-from pipeline.components.measures.items import find_items, find_rate, item_window
-from pipeline.components.measures.lexicon import MeasureRules, rules_from_packs
+from pipeline.components.measures.items import RateRef, find_items, find_rate, item_window
+from pipeline.components.measures.lexicon import WORD, MeasureRules, rules_from_packs
 from pipeline.components.measures.parties import PARTY_TYPES, Parties, find_parties
 from pipeline.components.measures.status import find_direction, find_status, reports_action
 from pipeline.components.measures.triggers import Trigger, find_triggers
@@ -51,13 +51,14 @@ class TradeMeasures(PackBacked):
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_packs()
         text = doc_text(doc)
+        low = text.lower()  # for the trigger scan, the trigger words and the quotes' nominals
         # most sentences hold no trigger: one regex scan finds them, and sentence bounds are read only if any
-        matches = _trigger_matches(text, self.rules)
+        matches = _trigger_matches(text, low, self.rules)
         view = read_doc(doc, with_sentences=bool(matches))
-        triggers = find_triggers(text, self.rules, view.sentence_of, matches) if matches else []
+        triggers = find_triggers(text, self.rules, view.sentence_of, matches, low) if matches else []
         cands = [self._candidate(view, t) for t in triggers if not _inside_name(view, t)]
         drafts = sorted(merge(cands, text), key=lambda d: (d.evidence[0], d.first.trigger.start))
-        about = quote_about(view, drafts, self.rules)
+        about = quote_about(view, drafts, self.rules, low)
         for k, (_, ms) in enumerate(about):
             for m in ms:
                 drafts[m].quote_indexes.append(k)
@@ -74,20 +75,27 @@ class TradeMeasures(PackBacked):
         status = cue.status if cue else rules.words.default_status
         quote = view.quote_at(trig.start, trig.end)
         speaker = view.mentions[quote.speaker_index] if quote and quote.speaker_index is not None else None
-        parties = find_parties(view, trig, rules, speaker)
+        parties = find_parties(view, trig, rules, speaker, cue.status if cue else None)
+        if cue is None and parties.owned and not reports_action(trig):
+            # "China's rare earth curbs": a government's measure named as existing (not "China's new curbs")
+            status = "in_force"
         lo, hi = item_window(trig)
         items = find_items(view, trig, rules, lo, hi)
-        announced, effective = _dates(view, trig, status, rules)
+        rate = find_rate(view, trig)
+        reported = cue is not None or reports_action(trig) or parties.owned or _rate_of(view.text, trig, rate)
+        creates = (reported or _parties_named(trig, parties, both=True)) and _parties_named(trig, parties)
+        # a mention that creates no measure only adds evidence: its dates are never read
+        announced, effective = _dates(view, trig, status, rules) if creates else (None, None)
         return Candidate(
             trigger=trig,
             type=trig.entry.type,
             status=status,
             direction=find_direction(trig, status, rules),
-            creates=(cue is not None or reports_action(trig)) and _parties_named(trig, parties),
+            creates=creates,
             actor=parties.actor,
             targets=parties.targets,
             items=items,
-            rate=find_rate(view, trig),
+            rate=rate,
             announced=announced,
             effective=effective,
             policy=_policy(view, trig, lo, hi),
@@ -95,10 +103,9 @@ class TradeMeasures(PackBacked):
         )
 
 
-def _trigger_matches(text: str, rules: MeasureRules) -> list[re.Match[str]]:
+def _trigger_matches(text: str, low: str, rules: MeasureRules) -> list[re.Match[str]]:
     if rules.trigger_re is None or rules.trigger_re_i is None:
         return []
-    low = text.lower()
     # lower-casing keeps offsets except for a few letters ("İ"); then the slower case-blind pattern
     if len(low) == len(text):
         return list(rules.trigger_re.finditer(low))
@@ -117,11 +124,30 @@ def _inside_name(view: DocView, trig: Trigger) -> bool:
     )
 
 
-def _parties_named(trig: Trigger, parties: Parties) -> bool:
-    """Talks and deals are between governments: two named, or the trigger says they are about trade."""
+def _parties_named(trig: Trigger, parties: Parties, *, both: bool = False) -> bool:
+    """Talks and deals are between governments: two named, or the trigger says they are about trade.
+    With `both`, two governments must be named: talks between two named parties are reported talks."""
     if trig.entry.type not in PARTY_TYPES:
-        return True
-    return (parties.actor is not None and bool(parties.targets)) or "trade" in trig.form.split()
+        return not both
+    named = parties.actor is not None and bool(parties.targets)
+    return named or (not both and "trade" in trig.form.split())
+
+
+# at most this many words between a rate and the trigger it sets ("a 125% levy", "25% reciprocal tariffs")
+RATE_GAP_WORDS = 2
+_RATE_AFTER = re.compile(r"\s*(?:of|at)\s+(?:up\s+to\s+|about\s+|around\s+)?$")
+
+
+def _rate_of(text: str, trig: Trigger, rate: RateRef | None) -> bool:
+    """A rate written on the trigger ("a 10% tax", "tariffs of 25%") makes it a report of an action."""
+    if rate is None:
+        return False
+    if rate.end <= trig.start:
+        gap = text[rate.end : trig.start]
+        return "," not in gap and len(WORD.findall(gap)) <= RATE_GAP_WORDS
+    if rate.start >= trig.end:
+        return bool(_RATE_AFTER.match(text[trig.end : rate.start]))
+    return False
 
 
 def _dates(view: DocView, trig: Trigger, status: str, rules: MeasureRules) -> tuple[DateRef | None, DateRef | None]:

@@ -8,11 +8,17 @@ from pipeline.components.measures.evidence import Draft
 from pipeline.components.measures.lexicon import MeasureRules
 
 
-def quote_about(view: DocView, drafts: list[Draft], rules: MeasureRules) -> list[tuple[list[int], list[int]]]:
-    """For each quote of `view.quotes`: (mention indexes, draft indexes) it speaks about, each in order."""
+def quote_about(
+    view: DocView, drafts: list[Draft], rules: MeasureRules, low: str | None = None
+) -> list[tuple[list[int], list[int]]]:
+    """For each quote of `view.quotes`: (mention indexes, draft indexes) it speaks about, each in order;
+    `low` is the text lower-cased, when the caller has it."""
     out: list[tuple[list[int], list[int]]] = []
+    if not view.quotes:
+        return out
     nominals = rules.words.nominals
-    low = view.text.lower() if view.quotes else ""
+    if low is None:
+        low = view.text.lower()
     if len(low) != len(view.text):
         low = ""  # a text whose lower-casing moves offsets gets no nominal references
     for q in view.quotes:
@@ -26,7 +32,7 @@ def quote_about(view: DocView, drafts: list[Draft], rules: MeasureRules) -> list
                 ref = next((m for m in reversed(view.mentions_before(nm.start())) if m.label in labels), None)
                 if ref is None:
                     # '"These chips are no threat," Huang said of the H20': the rest of the sentence
-                    _, s1 = view.sentence_of(q.end) if view.sentences else (q.end, q.end)
+                    _, s1 = view.sentence_of(q.end) if view.has_sentences else (q.end, q.end)
                     ref = next((m for m in view.mentions_in(q.end, max(s1, q.end)) if m.label in labels), None)
                 if ref is not None:
                     ents.add(ref.index)

@@ -71,14 +71,18 @@ class DocView:
     published: str | None
     mentions: list[MentionRef]
     quotes: list[QuoteRef]
-    sentences: list[tuple[int, int]]
+    # where each sentence's first token starts (the first at 0); empty when the bounds were not read
+    sentence_starts: list[int]
     dates: dict[tuple[int, int], Any] = field(default_factory=dict, repr=False)  # by sentence, for the dates job
     _mention_starts: list[int] = field(default_factory=list, repr=False)
-    _sentence_starts: list[int] = field(default_factory=list, repr=False)
+    _bounds: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._mention_starts = [m.start for m in self.mentions]
-        self._sentence_starts = [s for s, _ in self.sentences]
+
+    @property
+    def has_sentences(self) -> bool:
+        return bool(self.sentence_starts)
 
     def mentions_in(self, start: int, end: int) -> list[MentionRef]:
         """Mentions that lie inside `[start, end)`, in text order."""
@@ -91,8 +95,22 @@ class DocView:
         return self.mentions[: bisect.bisect_left(self._mention_starts, pos)]
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
-        k = bisect.bisect_right(self._sentence_starts, pos) - 1
-        return self.sentences[max(k, 0)] if self.sentences else (0, len(self.text))
+        """The bounds of the sentence that holds `pos` (not white space), white space trimmed; only the
+        sentences asked for are trimmed, as most hold nothing the stage reads."""
+        starts = self.sentence_starts
+        if not starts:
+            return (0, len(self.text))
+        k = max(bisect.bisect_right(starts, pos) - 1, 0)
+        bounds = self._bounds.get(k)
+        if bounds is None:
+            text = self.text
+            s, e = starts[k], starts[k + 1] if k + 1 < len(starts) else len(text)
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            while s < e and text[s].isspace():
+                s += 1
+            bounds = self._bounds[k] = (s, e)
+        return bounds
 
     def quote_at(self, start: int, end: int) -> QuoteRef | None:
         """The quote whose content holds `[start, end)`."""
@@ -103,22 +121,23 @@ class DocView:
 
 
 def read_doc(doc: Doc, *, with_sentences: bool) -> DocView:
-    """The view of a processed doc; sentence bounds only when asked (they cost an array pass)."""
+    """The view of a processed doc; sentence bounds only when asked (they cost a pass over the sentences)."""
     text = doc_text(doc)
-    mentions = _mentions(doc, doc._.trade_mentions or [], text)
+    found: list[Mention] = doc._.trade_mentions or []
+    # one array pass gives the mentions' and the sentences' character offsets
+    arr = doc.to_array([IDX, LENGTH, SENT_START]) if (found or with_sentences) and len(doc) else None
+    mentions = _mentions(arr, found, text) if arr is not None and found else []
     attributions: list[Attribution] = doc._.trade_quotes or []
     quotes = [
         QuoteRef(q.start, q.end, q.speaker.mention_index if q.speaker is not None else None)
         for q in sorted(attributions, key=lambda q: (q.start, q.end))
     ]
-    sentences = _sentences(doc, text) if with_sentences else []
-    return DocView(text, doc.user_data.get(PUBLISHED_KEY), mentions, quotes, sentences)
+    starts = _sentence_starts(arr) if with_sentences and arr is not None else []
+    return DocView(text, doc.user_data.get(PUBLISHED_KEY), mentions, quotes, starts)
 
 
-def _mentions(doc: Doc, mentions: list[Mention], text: str) -> list[MentionRef]:
-    if not mentions:
-        return []
-    arr = doc.to_array([IDX, LENGTH])
+def _mentions(arr: Any, mentions: list[Mention], text: str) -> list[MentionRef]:
+    """Mentions in characters, from the doc's (IDX, LENGTH, SENT_START) array."""
     starts = arr[[m.start for m in mentions], 0].tolist()
     last = arr[[m.end - 1 for m in mentions]]
     ends = (last[:, 0] + last[:, 1]).tolist()
@@ -128,21 +147,9 @@ def _mentions(doc: Doc, mentions: list[Mention], text: str) -> list[MentionRef]:
     ]
 
 
-def _sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
-    """Sentence bounds in characters, trailing white space trimmed."""
-    if len(doc) == 0:
-        return []
-    arr = doc.to_array([SENT_START, IDX])
-    starts = arr[arr[:, 0] == 1, 1].tolist() or [0]
+def _sentence_starts(arr: Any) -> list[int]:
+    """Where each sentence starts, in characters, from the (IDX, LENGTH, SENT_START) array."""
+    starts: list[int] = arr[arr[:, 2] == 1, 0].tolist() or [0]
     if starts[0] != 0:
         starts.insert(0, 0)
-    bounds = []
-    for k, s in enumerate(starts):
-        e = starts[k + 1] if k + 1 < len(starts) else len(text)
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        while s < e and text[s].isspace():
-            s += 1
-        if e > s:
-            bounds.append((s, e))
-    return bounds
+    return starts

@@ -57,7 +57,8 @@ class MeasureRules:
     trigger_re: re.Pattern[str] | None  # case-sensitive, for the lower-cased text (twice as fast)
     trigger_re_i: re.Pattern[str] | None  # the same ignoring case, for a text whose lower-casing changes its length
     words: MeasureLexicon
-    status_re: dict[str, re.Pattern[str]]
+    status_re: re.Pattern[str] | None  # every status cue, longest first
+    status_of: dict[str, str]  # a status cue, as its normal form -> its status
     conditional_re: re.Pattern[str] | None
     liberalising: frozenset[str]
     restrictive: frozenset[str]
@@ -65,8 +66,14 @@ class MeasureRules:
     product_re: re.Pattern[str] | None
     target_preps: frozenset[str]
     origin_suffixes: frozenset[str]
+    government_nouns: frozenset[str]
+    venue_preps: frozenset[str]
+    modifier_heads: frozenset[str]
     nominal_re: re.Pattern[str] | None  # case-sensitive, for lower-cased text
     status_words: frozenset[str]  # every single word of the status table
+    # form -> (any of its entries' near words, the widest window), for the forms whose every entry needs one:
+    # a match with none of them in reach is dropped before its sentence's words are read
+    near_re: dict[str, tuple[re.Pattern[str], int]]
 
 
 def normal_form(s: str) -> str:
@@ -96,13 +103,20 @@ def rules_from_packs(packs: RulePacks) -> MeasureRules:
         nominal_re = re.compile(
             r"(?<![\w\-])(?:th(?:e|is|ese|ose|at|eir)|such|its)\s+(?:[\w\-]+\s+){0,2}?(" + heads + r")(?![\w\-])"
         )
+    near_re: dict[str, tuple[re.Pattern[str], int]] = {}
+    for form, entries in by_form.items():
+        if entries and all(e.near for e in entries):
+            rx = phrase_regex([w for e in entries for w in e.near], flags=0)
+            if rx is not None:
+                near_re[form] = (rx, max(e.window for e in entries))
     return MeasureRules(
         triggers=list(packs.measure_triggers),
         by_form=by_form,
         trigger_re=phrase_regex(list(by_form), flags=0),
         trigger_re_i=phrase_regex(list(by_form)),
         words=words,
-        status_re={s: r for s, ws in words.status.items() if (r := phrase_regex(ws)) is not None},
+        status_re=phrase_regex([w for ws in words.status.values() for w in ws]),
+        status_of={w: s for s, ws in words.status.items() for w in ws},
         conditional_re=phrase_regex(words.conditional),
         liberalising=frozenset(words.liberalising),
         restrictive=frozenset(words.restrictive),
@@ -110,6 +124,10 @@ def rules_from_packs(packs: RulePacks) -> MeasureRules:
         product_re=phrase_regex(words.products),
         target_preps=frozenset(words.target_preps),
         origin_suffixes=frozenset(words.origin_suffixes),
+        government_nouns=frozenset(words.government_nouns),
+        venue_preps=frozenset(words.venue_preps),
+        modifier_heads=frozenset(words.modifier_heads),
         nominal_re=nominal_re,
         status_words=frozenset(w for ws in words.status.values() for p in ws for w in p.split()),
+        near_re=near_re,
     )

@@ -21,10 +21,16 @@ PARTY_TYPES = frozenset({"agreement", "negotiation"})
 FIRM_TARGET_TYPES = frozenset({"entity_listing", "sanction", "licence_decision", "investigation", "import_restriction"})
 
 
+# how many words may stand between a government's possessive and the trigger it owns ("Beijing's April
+# restrictions", "the Netherlands' additional export measures")
+OWNER_WORDS = 4
+
+
 @dataclass(frozen=True)
 class Parties:
     actor: MentionRef | None
     targets: list[MentionRef]
+    owned: bool = False  # the actor is the trigger's possessive owner: the text names that government's measure
 
 
 def _prev_words(view: DocView, m: MentionRef, n: int) -> list[str]:
@@ -54,22 +60,52 @@ def _adjective(view: DocView, m: MentionRef, trig: Trigger, rules: MeasureRules)
     actor; in front of the trigger ('Chinese export controls', 'U.S. tariffs') it does."""
     if m.end <= trig.start and trig.start - m.end <= 12:
         return False
-    if m.attrs.get("form") == "demonym":
-        return True
     nxt = WORD.match(view.text, m.end + 1) if view.text[m.end : m.end + 1] == " " else None
-    if nxt is None:
+    w = nxt.group() if nxt is not None else ""
+    if m.attrs.get("form") == "demonym":
+        # "the Dutch government", "Chinese authorities": the demonym names the government itself
+        return w.lower() not in rules.government_nouns
+    if not w:
         return False
-    w = nxt.group()
     return w.islower() and w.endswith("s") and w not in _VERB_S and w not in rules.status_words
 
 
-def find_parties(view: DocView, trig: Trigger, rules: MeasureRules, speaker: MentionRef | None) -> Parties:
+def _venue(view: DocView, m: MentionRef, rules: MeasureRules) -> bool:
+    """'talks in Paris', 'a summit at Beijing': a capital after a preposition of place is where, not who."""
+    return m.attrs.get("form") == "metonym" and bool(set(_prev_words(view, m, 1)) & rules.venue_preps)
+
+
+def _owner(view: DocView, trig: Trigger, before: list[MentionRef]) -> MentionRef | None:
+    """The government whose possessive stands just before the trigger ("China's rare earth curbs")."""
+    for m in reversed(before):
+        if not (m.is_government and _possessive(view, m)):
+            continue
+        gap = view.text[m.end + 2 : trig.start]
+        if len(WORD.findall(gap)) <= OWNER_WORDS and not any(c in gap for c in ",;:()\"“”"):
+            return m
+        return None
+    return None
+
+
+def find_parties(
+    view: DocView, trig: Trigger, rules: MeasureRules, speaker: MentionRef | None, status: str | None = None
+) -> Parties:
     sent = trig.sentence
-    in_sent = view.mentions_in(sent.start, sent.end)
+    in_sent = [m for m in view.mentions_in(sent.start, sent.end) if not _venue(view, m, rules)]
     clause_end = _clause_end(trig)
     if trig.entry.type in PARTY_TYPES:
-        return _between(view, trig, [m for m in in_sent if m.is_government and m.start < clause_end])
+        govs = [m for m in in_sent if m.is_government and m.start < clause_end]
+        if trig.last_word < len(trig.sentence.words) and trig.sentence.words[trig.last_word][2] == "between":
+            # "a meeting between X and Y": the parties are named after the trigger
+            govs = [m for m in govs if m.start >= trig.end]
+        return _between(view, trig, govs)
     before = [m for m in in_sent if m.end <= trig.start]
+    # "China opposes the Netherlands' export measures": the owner acts, not the subject; but in "Trump
+    # repealed Biden's rule" the owner's rule is what is undone, by the subject
+    owner = _owner(view, trig, before) if status not in ("revoked", "suspended") else None
+    if owner is not None:
+        after = [m for m in in_sent if m.start >= trig.end and m.start < clause_end]
+        return Parties(owner, _targets(view, trig, rules, before, after, owner), owned=True)
     actor = _actor_before(view, trig, before, rules)
     if actor is None and speaker is not None and speaker.is_government:
         # reported speech: "the ministry said it would impose ..."
@@ -77,7 +113,17 @@ def find_parties(view: DocView, trig: Trigger, rules: MeasureRules, speaker: Men
     after = [m for m in in_sent if m.start >= trig.end and m.start < clause_end]
     if actor is None:
         # "tariffs imposed by Washington"
-        actor = next((m for m in after if m.is_government and _prev_words(view, m, 2)[-1:] == ["by"]), None)
+        # "tariffs imposed by Washington", "the limits that China enacted" (not "found that Chinese policies")
+        actor = next(
+            (
+                m
+                for m in after
+                if m.is_government
+                and (prev := _prev_words(view, m, 1)) in (["by"], ["that"])
+                and (prev == ["by"] or not _adjective(view, m, trig, rules))
+            ),
+            None,
+        )
     targets = _targets(view, trig, rules, before, after, actor)
     if actor is None:
         # "The commerce ministry separately added ...": the government the preceding sentences name acts on
@@ -108,6 +154,17 @@ def _clause_end(trig: Trigger) -> int:
     return words[hi - 1][1] if hi > trig.last_word else trig.end
 
 
+def _after_target_prep(view: DocView, m: MentionRef, rules: MeasureRules) -> bool:
+    """'tariffs on Canada', 'on Canada and Mexico'; but ', and China retaliated' joins a clause, not a target."""
+    prev = _prev_words(view, m, 1)
+    if not prev or prev[0] not in rules.target_preps:
+        return False
+    if prev[0] == "and":
+        k = view.text.rfind("and", max(m.start - 8, 0), m.start)
+        return not view.text[max(k - 2, 0) : k].rstrip().endswith(",")
+    return True
+
+
 def _actor_before(view: DocView, trig: Trigger, before: list[MentionRef], rules: MeasureRules) -> MentionRef | None:
     cands = [
         m
@@ -115,7 +172,7 @@ def _actor_before(view: DocView, trig: Trigger, before: list[MentionRef], rules:
         if m.is_government
         and not _origin(view, m, rules)
         and not _adjective(view, m, trig, rules)
-        and not (set(_prev_words(view, m, 1)) & rules.target_preps)
+        and not _after_target_prep(view, m, rules)
     ]
     if not cands:
         return None

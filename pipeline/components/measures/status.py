@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.components.measures.lexicon import MeasureRules
+from pipeline.components.measures.lexicon import MeasureRules, normal_form
 from pipeline.components.measures.triggers import Trigger
 
 # how many words before a trigger its status cues are looked for in ("said it would impose new tariffs")
@@ -32,15 +32,19 @@ def find_status(text: str, trig: Trigger, rules: MeasureRules) -> StatusCue | No
     hi = min(trig.last_word + AFTER, len(words))
     after_end = words[hi - 1][1] if hi > trig.last_word else trig.end
     found: dict[str, StatusCue] = {}
-    for status, rx in rules.status_re.items():
-        # the nearest cue before the trigger (or inside it: "banned exports"), else one right after it
-        near = None
-        for m in rx.finditer(text, before_start, trig.end):
-            near = m
-        if near is None and status in AFTER_STATUSES:
-            near = rx.search(text, trig.end, after_end)
-        if near is not None:
-            found[status] = StatusCue(status, near.start(), near.end(), near.group())
+    if rules.status_re is None:
+        return None
+    # one scan of the words before the trigger (and inside it: "banned exports"); the nearest cue of each
+    # status wins, so a later match replaces an earlier one
+    for m in rules.status_re.finditer(text, before_start, trig.end):
+        status = rules.status_of[normal_form(m.group())]
+        found[status] = StatusCue(status, m.start(), m.end(), m.group())
+    if any(s not in found for s in AFTER_STATUSES):
+        # else a cue right after it, of the statuses a passive or a clause puts there
+        for m in rules.status_re.finditer(text, trig.end, after_end):
+            status = rules.status_of[normal_form(m.group())]
+            if status in AFTER_STATUSES and status not in found:
+                found[status] = StatusCue(status, m.start(), m.end(), m.group())
     for status in rules.words.status_order:
         cue = found.get(status)
         if cue is None:

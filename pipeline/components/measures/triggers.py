@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from models.rules import MeasureTriggerEntry
 from pipeline.components.measures.lexicon import WORD, MeasureRules, normal_form
@@ -13,6 +14,11 @@ from pipeline.components.measures.lexicon import WORD, MeasureRules, normal_form
 # reach 7 words back and 16 forward (news words average under 7 characters with their space)
 BACK = 80
 AHEAD = 150
+# a sentence up to this many characters has its words read whole, once for all its triggers; a longer one
+# only round each trigger
+WHOLE_SENTENCE = 2 * (BACK + AHEAD)
+# no word is longer than this with its space, as far as a `near` window's reach in characters goes
+WORD_CHARS = 24
 DEFINITE = frozenset({"the", "this", "these", "those", "that", "such", "its", "their", "said"})
 
 
@@ -23,6 +29,7 @@ class Sentence:
     start: int
     end: int
     words: list[tuple[int, int, str]]
+    _ends: list[int] = field(default_factory=list, repr=False)
 
     @classmethod
     def of(cls, text: str, start: int, end: int, lo: int, hi: int) -> Sentence:
@@ -38,10 +45,9 @@ class Sentence:
 
     def word_index(self, pos: int) -> int:
         """Index of the first word that ends after `pos`."""
-        for k, (_, e, _) in enumerate(self.words):
-            if e > pos:
-                return k
-        return len(self.words)
+        if len(self._ends) != len(self.words):
+            self._ends = [e for _, e, _ in self.words]
+        return bisect.bisect_right(self._ends, pos)
 
 
 @dataclass
@@ -68,24 +74,42 @@ def find_triggers(
     rules: MeasureRules,
     sentence_of: Callable[[int], tuple[int, int]],
     matches: list[re.Match[str]] | None = None,
+    low: str | None = None,
 ) -> list[Trigger]:
     """Every trigger in `text`, in order; a form whose entries all need a `near` word that is absent is no
     trigger."""
     if rules.trigger_re_i is None:
         return []
-    low = text.lower()
+    if low is None:
+        low = text.lower()
     if len(low) != len(text):
         low = text  # the words are lower-cased one by one below
     out: list[Trigger] = []
+    # the words of a sentence are read once for all its triggers (wire sentences often hold several)
+    whole: dict[tuple[int, int], Sentence] = {}
     for m in rules.trigger_re_i.finditer(text) if matches is None else matches:
         s0, s1 = sentence_of(m.start())
-        # the words round the trigger only: wire sentences run to a hundred words, the windows need twenty
-        sent = Sentence.of(low, s0, s1, m.start() - BACK, m.end() + AHEAD)
-        if low is text:
-            sent.words = [(a, b, w.lower()) for a, b, w in sent.words]
+        form = normal_form(m.group())
+        head = WORD.match(low, m.end() + 1) if low[m.end() : m.end() + 1] == " " else None
+        if head is not None and head.group().lower() in rules.modifier_heads:
+            continue  # "the chief tariff negotiator": the trigger names what another noun is about
+        near = rules.near_re.get(form)
+        if near is not None and low is not text:
+            rx, window = near
+            reach = window * WORD_CHARS
+            if rx.search(low, max(s0, m.start() - reach), min(s1, m.end() + reach)) is None:
+                continue
+        sent = whole.get((s0, s1)) if s1 - s0 <= WHOLE_SENTENCE else None
+        if sent is None:
+            if s1 - s0 <= WHOLE_SENTENCE:
+                sent = whole[(s0, s1)] = Sentence.of(low, s0, s1, s0, s1)
+            else:
+                # the words round the trigger only: a long sentence needs no more than the windows reach
+                sent = Sentence.of(low, s0, s1, m.start() - BACK, m.end() + AHEAD)
+            if low is text:
+                sent.words = [(a, b, w.lower()) for a, b, w in sent.words]
         first = sent.word_index(m.start())
         last = sent.word_index(m.end() - 1) + 1
-        form = normal_form(m.group())
         entry = _entry_for(rules.by_form.get(form, []), sent, first, last)
         if entry is not None:
             out.append(Trigger(entry, m.start(), m.end(), sent, first, last, form))
