@@ -399,6 +399,10 @@ class QuoteWords(BaseModel):
     channel_links: list[str] = Field(
         description="'in an interview with Bloomberg': words between a channel noun and an outlet"
     )
+    continuation_openers: list[str] = Field(
+        default_factory=list,
+        description="after '<clause>, X said,' these open more of the same statement: 'including', 'but'",
+    )
     platforms: list[str] = Field(description="platforms named after 'on' as a channel: X, Weibo (as written)")
 
     @model_validator(mode="after")

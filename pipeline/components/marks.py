@@ -25,6 +25,13 @@ _PAIRS: dict[str, tuple[str, ...]] = {
 }
 _DOUBLE_OPEN = {"“", "„", "«", "``", '"', "「", "『"}
 _PARA = re.compile(r"\n[ \t]*\n|\n[ \t]{2,}|\n\t")
+# text taken from HTML puts one paragraph on each line: there every newline ends a paragraph
+_LINE = re.compile(r"[ \t]*\n\s*")
+_LINE_END = re.compile(r"(?<=\S)[ \t]*\n(?=\s*\S)")
+# a hard-wrapped text (wire copy, 1987 Reuters) has no line longer than this; a paragraph line is longer
+_WRAP_WIDTH = 120
+# marks and brackets a paragraph's last sentence may end with
+_SENTENCE_END = frozenset('.!?:…"”’»)')
 _TOKEN = re.compile(r"``|''|[\"“”„«»‹›‘’'「」『』]")
 
 
@@ -48,11 +55,23 @@ class MarkScan:
     unpaired: list[int] = field(default_factory=list)
 
 
+def lines_are_paragraphs(text: str) -> bool:
+    """Whether `text` holds one paragraph per line (text from HTML) rather than hard-wrapped lines: some line
+    is longer than a wrap width, and most lines after the first (a headline) end a sentence."""
+    ends = [m.start() for m in _LINE_END.finditer(text)]
+    if not ends or not any(len(line) > _WRAP_WIDTH for line in text.split("\n")):
+        return False
+    closed = sum(1 for e in ends[1:] if text[e - 1] in _SENTENCE_END)
+    return len(ends) == 1 or closed * 2 >= len(ends) - 1
+
+
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """Paragraph spans: a blank line, or a newline followed by an indent, ends a paragraph."""
+    """Paragraph spans: a blank line, or a newline followed by an indent, ends a paragraph; in text with one
+    paragraph per line (`lines_are_paragraphs`) every newline does, so a headline is a paragraph of its own."""
     out = []
     pos = 0
-    for m in _PARA.finditer(text):
+    breaks = _LINE if "\n" in text and lines_are_paragraphs(text) else _PARA
+    for m in breaks.finditer(text):
         if m.start() > pos:
             out.append((pos, m.start()))
         pos = m.end()

@@ -57,7 +57,7 @@ class DocCues:
         out: list[Cue] = []
         covered: set[int] = set()
         candidates: list[int] = []
-        lower, quoted, single = self.ix.lower, self.ix.tok_quoted, self.lex.single
+        lower, quoted, single, mentioned = self.ix.lower, self.ix.tok_quoted, self.lex.single, self.ix.tok_mention
         for i in idxs:
             if quoted[i]:
                 continue
@@ -65,8 +65,9 @@ class DocCues:
             if c is not None:
                 out.append(c)
                 covered.update(range(c.start, c.end))
-            # word lookups on plain strings first: Token objects only for the few possible cues
-            if lower[i] in single:
+            # word lookups on plain strings first: Token objects only for the few possible cues; a word of an
+            # entity name is none (“United States” without a tagger is no form of “state”)
+            if lower[i] in single and i not in mentioned:
                 candidates.append(i)
         for i in candidates:
             if i in covered:

@@ -41,6 +41,7 @@ class WordSets:
     setting_words: frozenset[str]
     possessive_determiners: frozenset[str]
     channel_links: frozenset[str]
+    continuation_openers: frozenset[str]
     platforms: frozenset[str]
 
     @classmethod

@@ -23,7 +23,13 @@ from pipeline.components.quotes.speakers import (
     subject_of_sentence,
 )
 from pipeline.components.quotes.state import DocState
-from pipeline.components.quotes.words import CLAUSE_START, CLOSING_MARKS, DATELINE, LEADING_TIME, TRIM_MARKS
+from pipeline.components.quotes.words import (
+    CLAUSE_START,
+    CLOSING_MARKS,
+    DATELINE,
+    LEADING_TIME,
+    TRIM_MARKS,
+)
 
 
 def reported_in(st: DocState, sent: Span, used_cues: set[int]) -> list[Attribution]:
@@ -36,11 +42,35 @@ def reported_in(st: DocState, sent: Span, used_cues: set[int]) -> list[Attributi
         e = cue.entry
         if not e.allows_indirect or (e.kind == "belief" and not st.opts.belief_cues):
             continue
-        f = _reported_for(st, sent, cue)
-        if f is not None:
-            out.append(f)
+        clause = _within_paragraph(st, sent, cue)
+        f = _reported_for(st, clause, cue)
+        if f is None:
+            continue
+        if out and out[-1].speaker is not None and st.cues.is_participle(cue) and out[-1].end < f.start:
+            # “…, X said, adding that …”: the participle's subject is the speaker of the clause before it
+            f.speaker = out[-1].speaker
+        out.append(f)
+        if f.rule is QuoteRule.INDIRECT_POST:
+            more = _continuation(st, clause, cue, f)
+            if more is not None:
+                out.append(more)
     # keep one attribution per clause: the first cue that found one
     return drop_overlaps(out, key=lambda f: f.start)
+
+
+def _within_paragraph(st: DocState, sent: Span, cue: Cue) -> Span:
+    """The part of `sent` in the cue's paragraph: a headline the sentence splitter ran into the first
+    sentence (one paragraph per line, no final period) is no part of the clause."""
+    ix = st.ix
+    if "\n" not in ix.text[sent.start_char : sent.end_char]:
+        return sent
+    ps, pe = ix.para_of(ix.doc[cue.start].idx)
+    lo, hi = sent.start, sent.end
+    while lo < cue.start and ix.doc[lo].idx < ps:
+        lo += 1
+    while hi > cue.end and ix.doc[hi - 1].idx >= pe:
+        hi -= 1
+    return sent if (lo, hi) == (sent.start, sent.end) else ix.doc[lo:hi]
 
 
 def is_headline(st: DocState, sent: Span) -> bool:
@@ -133,23 +163,80 @@ def _clause_before_cue(st: DocState, sent: Span, cue: Cue) -> Reading:
     ix, words = st.ix, st.lex.words
     s_lo, s_hi = sent.start, sent.end
     lower, texts, punct = ix.lower, ix.texts, ix.punct
+    # the attribution ends at the sentence end or at a comma after the speaker (“…, X said, adding that …”)
+    tail_end = _attribution_end(st, cue, s_hi)
     tail_has_words = any(
         not punct[x]
         and lower[x] not in words.skip_between
         and lower[x] not in words.tail_skip
         and not (x in ix.tok_mention and ix.mentions[ix.tok_mention[x]].label is Label.MEDIA)
-        for x in range(cue.end, s_hi)
+        for x in range(cue.end, tail_end)
     )
-    if tail_has_words and not _speaker_ends_sentence(st, cue, s_hi):
-        return NO_MATCH
     comma = next((x for x in range(cue.start - 1, s_lo - 1, -1) if texts[x] == ","), None)
     if comma is None or comma <= s_lo:
         return NO_MATCH
-    sp = speaker_before_cue(st, cue, comma + 1) or speaker_after_cue(st, cue, s_hi)
+    before = speaker_before_cue(st, cue, comma + 1)
+    # words after the cue: only a speaker may stand there (“…, said Commerce Secretary X.”); after “X said”
+    # they are its that-less clause (“In guidance published by X, the department said the chips …”)
+    if tail_has_words and (before is not None or not _speaker_ends_sentence(st, cue, tail_end)):
+        return NO_MATCH
+    sp = before or speaker_after_cue(st, cue, tail_end)
+    if tail_end < s_hi and not _whole_attribution(st, sp, comma + 1, cue):
+        # an attribution inside the sentence (“…, the ministry said, adding …”) is only a speaker and its cue
+        # between two commas; “… in breach of U.S. rules, because …” is no attribution
+        return NO_MATCH
     content = _skip_dateline(st, _trim_end(st, list(ix.doc[s_lo:comma])))
     if sp is not None and content and len(content) >= 4:
         return _make(st, content, cue, sp, QuoteRule.INDIRECT_POST, sent)
     return NO_MATCH
+
+
+def _attribution_end(st: DocState, cue: Cue, s_hi: int) -> int:
+    """Where a postposed attribution (“…, the ministry said on Monday”) ends: at the first comma after the
+    cue that is followed by more words (a participle cue, a continuation, a gloss), else the sentence end."""
+    texts = st.ix.texts
+    for x in range(cue.end, s_hi - 1):
+        if texts[x] == "," and not st.ix.punct[x + 1]:
+            return x
+    return s_hi
+
+
+# words of a speaker phrase that may stand before its mention (“a senior U.S. official”)
+_PHRASE_LEAD = 3
+
+
+def _whole_attribution(st: DocState, sp: SpeakerRef | None, lo: int, cue: Cue) -> bool:
+    """The words from `lo` to the cue are the speaker phrase, or the cue opens them (“said X”)."""
+    if sp is None or sp.mention is None:
+        return False
+    if lo == cue.start:
+        return True
+    first = st.ix.tok_at(sp.mention[0])
+    if first is None:
+        return False
+    # “a senior U.S. official”: a few words of the phrase may stand before the mention the speaker names
+    return first.i - lo <= _PHRASE_LEAD and not any(st.ix.punct[lo : first.i])
+
+
+def _continuation(st: DocState, sent: Span, cue: Cue, first: Attribution) -> Attribution | None:
+    """“…, the ministry said, including …” / “…, he said, but …”: the statement goes on after the
+    attribution; the rest of the sentence is a second quote with the same cue and speaker. A rest with a cue
+    of its own (“, adding that …”) is read from that cue."""
+    ix = st.ix
+    s_hi = sent.end
+    comma = _attribution_end(st, cue, s_hi)
+    if comma >= s_hi - 1 or ix.lower[comma + 1] not in st.lex.words.continuation_openers:
+        return None
+    rest = list(ix.doc[comma + 1 : s_hi])
+    if st.cues.within(rest) or first.speaker is None:
+        return None
+    content = _trim_end(st, rest)
+    if len(content) < 4:
+        return None
+    found = _make(st, content, cue, first.speaker, QuoteRule.INDIRECT_POST, sent)
+    if found is not None:
+        found.speaker = first.speaker
+    return found
 
 
 def _clause_after_verb(st: DocState, sent: Span, cue: Cue) -> Reading:
@@ -201,6 +288,9 @@ def _trim_end(st: DocState, toks: list[Token]) -> list[Token]:
             if nxt in st.lex.words.trim_pronouns and k2 + 1 < len(toks) and st.lex.single.get(toks[k2 + 1].lower_):
                 return keep
             if nxt in st.lex.words.trim_cues:
+                return keep
+            if nxt.endswith("ing") and nxt in st.lex.single and st.lex.single[nxt].allows_indirect:
+                # “…, adding that …” / “…, saying …”: a participle cue starts a quote of its own
                 return keep
     while toks and ((toks[-1].is_punct and toks[-1].text not in CLOSING_MARKS) or toks[-1].is_space):
         toks = toks[:-1]
