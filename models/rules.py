@@ -403,6 +403,14 @@ class QuoteWords(BaseModel):
         default_factory=list,
         description="after '<clause>, X said,' these open more of the same statement: 'including', 'but'",
     )
+    frame_cues: list[str] = Field(
+        default_factory=list,
+        description="lemmas of cues whose quote is a noun-phrase frame: 'called the waiver a “backdoor”'",
+    )
+    embedding_words: list[str] = Field(
+        default_factory=list,
+        description="'what she called the “abuse”': before a frame cue, the description is part of another quote",
+    )
     platforms: list[str] = Field(description="platforms named after 'on' as a channel: X, Weibo (as written)")
 
     @model_validator(mode="after")

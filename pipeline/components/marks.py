@@ -18,12 +18,13 @@ _PAIRS: dict[str, tuple[str, ...]] = {
     "«": ("»",),
     "‹": ("›",),
     "``": ("''", '"', "”"),
+    "''": ("''",),  # two apostrophes for each mark, as some feeds write straight quotes
     '"': ('"', "”"),
     "‘": ("’", "'"),
     "「": ("」",),
     "『": ("』",),
 }
-_DOUBLE_OPEN = {"“", "„", "«", "``", '"', "「", "『"}
+_DOUBLE_OPEN = {"“", "„", "«", "``", "''", '"', "「", "『"}
 _PARA = re.compile(r"\n[ \t]*\n|\n[ \t]{2,}|\n\t")
 # text taken from HTML puts one paragraph on each line: there every newline ends a paragraph
 _LINE = re.compile(r"[ \t]*\n\s*")
@@ -84,7 +85,8 @@ def _is_opener(text: str, i: int, mark: str) -> bool:
     prev = text[i - 1] if i > 0 else " "
     nxt = text[i + len(mark)] if i + len(mark) < len(text) else " "
     if nxt.isspace():
-        return False
+        # “added, " The …”: a straight mark with spaces inside opens after a comma or colon
+        return mark == '"' and nxt in " \t" and text[:i].rstrip()[-1:] in (",", ":")
     return prev.isspace() or prev in "([{—–-/:;,…" or i == 0 or prev in "“‘\"'«"
 
 
@@ -92,7 +94,8 @@ def _is_closer(text: str, i: int, mark: str) -> bool:
     prev = text[i - 1] if i > 0 else " "
     nxt = text[i + len(mark)] if i + len(mark) < len(text) else " "
     if prev.isspace():
-        return False
+        # “… to the end. " --”: a straight mark with spaces inside closes after a sentence's end
+        return mark == '"' and prev in " \t" and text[:i].rstrip()[-1:] in (".", "!", "?", ",") and not nxt.isalnum()
     return nxt.isspace() or not nxt.isalnum()
 
 

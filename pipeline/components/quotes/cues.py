@@ -27,6 +27,11 @@ class Cue:
         return self.entry.kind == "source" and self.entry.lemma != "according to"
 
 
+def _compound(ix: DocIndex, i: int) -> bool:
+    """“so-called”, “long-promised”: a word hyphenated to the one before is part of a compound, no cue."""
+    return i > 1 and ix.texts[i - 1] == "-" and not ix.doc[i - 2].whitespace_ and not ix.doc[i - 1].whitespace_
+
+
 class DocCues:
     """The cues of one document (outside quotes), phrases first."""
 
@@ -67,7 +72,7 @@ class DocCues:
                 covered.update(range(c.start, c.end))
             # word lookups on plain strings first: Token objects only for the few possible cues; a word of an
             # entity name is none (“United States” without a tagger is no form of “state”)
-            if lower[i] in single and i not in mentioned:
+            if lower[i] in single and i not in mentioned and not _compound(self.ix, i):
                 candidates.append(i)
         for i in candidates:
             if i in covered:

@@ -42,6 +42,8 @@ class WordSets:
     possessive_determiners: frozenset[str]
     channel_links: frozenset[str]
     continuation_openers: frozenset[str]
+    frame_cues: frozenset[str]
+    embedding_words: frozenset[str]
     platforms: frozenset[str]
 
     @classmethod

@@ -40,10 +40,11 @@ def reported_in(st: DocState, sent: Span, used_cues: set[int]) -> list[Attributi
         return out
     for cue in cues:
         e = cue.entry
-        if not e.allows_indirect or (e.kind == "belief" and not st.opts.belief_cues):
+        frame = e.lemma in st.lex.words.frame_cues
+        if not (e.allows_indirect or frame) or (e.kind == "belief" and not st.opts.belief_cues):
             continue
         clause = _within_paragraph(st, sent, cue)
-        f = _reported_for(st, clause, cue)
+        f = _frame(st, clause, cue) if frame else _reported_for(st, clause, cue)
         if f is None:
             continue
         if out and out[-1].speaker is not None and st.cues.is_participle(cue) and out[-1].end < f.start:
@@ -101,6 +102,34 @@ def _reported_for(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
         if found is not NO_MATCH:
             return found
     return None
+
+
+# words between a frame cue and the opening mark of its quoted complement (“accused Brussels of waging a “…””)
+_FRAME_REACH = 10
+
+
+def _frame(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
+    """X called the waiver a “backdoor” / described it as “watered-down” / accused Y of “…”: the object and
+    its quoted complement to the clause end are the quote (its kind comes from the quoted words)."""
+    ix = st.ix
+    s_lo, s_hi = sent.start, sent.end
+    reach = range(cue.end, min(s_hi, cue.end + _FRAME_REACH))
+    if not any(ix.tok_quoted[x] for x in reach) or ix.tok_quoted[cue.end if cue.end < s_hi else cue.start]:
+        return None
+    # “what she called the “abuse””: the description belongs to the quote around it
+    if any(w in st.lex.words.embedding_words for w in ix.lower[max(s_lo, cue.start - 3) : cue.start]):
+        return None
+    sp = speaker_before_cue(st, cue, s_lo) or subject_of_sentence(st, cue, s_lo) or parse_subject(st, cue)
+    # the frame ends before the next cue of the sentence (“described it as “…” and said …”)
+    end = next((c.start for c in st.cues.within(sent) if c.start >= cue.end), s_hi)
+    while end > cue.end and (ix.lower[end - 1] in st.lex.words.clause_breaks or ix.punct[end - 1]):
+        if ix.texts[end - 1] in CLOSING_MARKS:
+            break
+        end -= 1
+    content = _trim_end(st, list(ix.doc[cue.end : end]))
+    if sp is None or len(content) < 2:
+        return None
+    return _make(st, content, cue, sp, QuoteRule.INDIRECT_FRAME, sent)
 
 
 def _according_to(st: DocState, sent: Span, cue: Cue) -> Attribution | None:

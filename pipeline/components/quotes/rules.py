@@ -27,6 +27,7 @@ class QuoteRule(StrEnum):
     INDIRECT_ACCORDING_TO = "indirect:according-to"
     INDIRECT_PARSE = "indirect:parse"
     INDIRECT_CLAUSE = "indirect:clause"
+    INDIRECT_FRAME = "indirect:frame"
 
 
 @dataclass(frozen=True)
@@ -52,4 +53,8 @@ RULES: dict[QuoteRule, RuleInfo] = {
     QuoteRule.INDIRECT_ACCORDING_TO: RuleInfo("According to X, CLAUSE / CLAUSE, according to X", 0.7),
     QuoteRule.INDIRECT_PARSE: RuleInfo("X said CLAUSE, the clause read from the dependency parse (ccomp)", 0.75),
     QuoteRule.INDIRECT_CLAUSE: RuleInfo("X said CLAUSE with no “that” (the ministry said it would …)", 0.65),
+    QuoteRule.INDIRECT_FRAME: RuleInfo(
+        "X called the waiver a “backdoor” / described it as “…” / accused Y of “…”: object and quoted complement",
+        0.7,
+    ),
 }
