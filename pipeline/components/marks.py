@@ -181,4 +181,9 @@ def scan_marks(text: str) -> MarkScan:
     for k, s in enumerate(scan.segments):
         if k > 0 and scan.segments[k - 1].group == s.group:
             s.continuation = True
+        # the content is the words inside the marks: not the spaces of " … " (marks with spaces inside)
+        while s.start < s.end and text[s.start].isspace():
+            s.start += 1
+        while s.end > s.start and text[s.end - 1].isspace():
+            s.end -= 1
     return scan
