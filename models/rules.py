@@ -411,6 +411,15 @@ class QuoteWords(BaseModel):
         default_factory=list,
         description="'what she called the “abuse”': before a frame cue, the description is part of another quote",
     )
+    clause_cues: list[str] = Field(
+        default_factory=list,
+        description="lemmas of cues after which a that-less clause needs no verb check: say, tell, and the directive "
+        "urge and ask (urged X to do Y is a quote)",
+    )
+    finite_verbs: list[str] = Field(
+        default_factory=list,
+        description="auxiliaries and modals that show a that-less reported clause without a tagger: 'would'",
+    )
     platforms: list[str] = Field(description="platforms named after 'on' as a channel: X, Weibo (as written)")
 
     @model_validator(mode="after")

@@ -105,6 +105,14 @@ def _single_is_apostrophe(text: str, i: int) -> bool:
     return prev.isalnum() and nxt.isalnum()
 
 
+def _nested_straight(text: str, i: int, para_end: int) -> bool:
+    """A straight mark opening while a straight quote is open nests when the paragraph still holds an even
+    number of straight marks after it (its own closer and the outer one's); an odd number means the first
+    quote was left unclosed."""
+    rest = text.count('"', i + 1, para_end)
+    return rest >= 2 and rest % 2 == 0
+
+
 def scan_marks(text: str) -> MarkScan:
     """Pair the marks of `text`; only outermost pairs become segments (nested ones are content)."""
     scan = MarkScan()
@@ -157,6 +165,12 @@ def scan_marks(text: str) -> MarkScan:
             if mark in _PAIRS and mark != o_mark and len(stack) < 2 and _is_opener(text, i, mark):
                 stack.append((mark, i))
                 continue
+            if mark == o_mark == '"' and len(stack) == 1 and _is_opener(text, i, mark):
+                pe = paras[para_idx][1] if para_idx < len(paras) else len(text)
+                if _nested_straight(text, i, pe):
+                    # “" … so-called "reciprocal tariffs" on … "”: a quote inside a quote with the same marks
+                    stack.append((mark, i))
+                    continue
             if mark == o_mark and mark in ("“", '"') and _is_opener(text, i, mark) and len(stack) == 1:
                 # an unclosed quote followed by a new opener in the same paragraph: drop the first
                 scan.unpaired.append(o_pos)

@@ -44,6 +44,8 @@ class WordSets:
     continuation_openers: frozenset[str]
     frame_cues: frozenset[str]
     embedding_words: frozenset[str]
+    clause_cues: frozenset[str]
+    finite_verbs: frozenset[str]
     platforms: frozenset[str]
 
     @classmethod

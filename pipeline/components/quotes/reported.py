@@ -27,6 +27,7 @@ from pipeline.components.quotes.words import (
     CLAUSE_START,
     CLOSING_MARKS,
     DATELINE,
+    FINITE_TAGS,
     LEADING_TIME,
     TRIM_MARKS,
 )
@@ -297,9 +298,23 @@ def _clause_after_verb(st: DocState, sent: Span, cue: Cue) -> Reading:
     if sp is None:
         sp = parse_subject(st, cue)
     content = _trim_end(st, _skip_time_words(list(doc[cue.end : s_hi])))
-    if sp is not None and content and len(content) >= 4:
+    if sp is not None and content and len(content) >= 4 and _has_finite_verb(st, cue, content):
         return _make(st, content, cue, sp, QuoteRule.INDIRECT_CLAUSE, sent)
     return None
+
+
+def _has_finite_verb(st: DocState, cue: Cue, toks: list[Token]) -> bool:
+    """A that-less clause after a cue that also takes an object has a verb of its own (“announced the plan
+    would …”); “announced the curbs” or “revealed the existence of …” is an object, no clause. Without a
+    tagger: an auxiliary or modal. After “said”, “told” and directive “urged” (`clause_cues`) it is not checked."""
+    if cue.entry.lemma in st.lex.words.clause_cues:
+        return True
+    # the verb stands before the first comma: in “announced the curbs last year, prices jumped” it is the
+    # next clause's
+    head = next((toks[1:k] for k, t in enumerate(toks) if t.text == ","), toks[1:])
+    if st.ix.has_tags:
+        return any(t.tag_ in FINITE_TAGS for t in head)
+    return any(t.lower_ in st.lex.words.finite_verbs for t in head)
 
 
 def _trim_end(st: DocState, toks: list[Token]) -> list[Token]:

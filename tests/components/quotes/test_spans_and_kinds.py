@@ -45,6 +45,21 @@ POSTPOSED: list[Case] = [
     ),
 ]
 
+# a that-less clause needs a verb of its own after cues that also take an object; directive speech counts
+OBJECTS: list[Case] = [
+    ("announced-an-object", "When Beijing announced the curbs last year, prices of gallium jumped by a third.", []),
+    (
+        "announced-a-clause",
+        "The ministry announced the quota would rise to 20,000 tonnes next year.",
+        [("indirect", "the quota would rise to 20,000 tonnes next year", "announced")],
+    ),
+    (
+        "directive-urged",
+        "Nvidia urged the Commerce Department to review its decision.",
+        [("indirect", "the Commerce Department to review its decision", "urged")],
+    ),
+]
+
 # 7. partial quotes in noun-phrase frames
 FRAMES: list[Case] = [
     (
@@ -125,6 +140,11 @@ MARKS: list[Case] = [
         [("direct", "The duties are groundless and China will respond.", "added")],
     ),
     (
+        "nested-same-straight-marks",
+        'The spokesperson said: "The so-called "fair share" levy is a tax on our exporters."',
+        [("direct", 'The so-called "fair share" levy is a tax on our exporters.', "said")],
+    ),
+    (
         "double-apostrophes",
         "''The best outcome is a joint cut at the same time,'' she said.",
         [("direct", "The best outcome is a joint cut at the same time,", "said")],
@@ -183,7 +203,7 @@ def _quotes(nlp, text):
 
 def _params(gaps: dict[str, str]):
     out = []
-    for table in (POSTPOSED, FRAMES, MIXED, MARKS, HTML):
+    for table in (POSTPOSED, OBJECTS, FRAMES, MIXED, MARKS, HTML):
         for case_id, text, expected in table:
             marks = [pytest.mark.xfail(reason=gaps[case_id], strict=False)] if case_id in gaps else []
             out.append(pytest.param(text, expected, id=case_id, marks=marks))
