@@ -420,6 +420,10 @@ class QuoteWords(BaseModel):
         default_factory=list,
         description="auxiliaries and modals that show a that-less reported clause without a tagger: 'would'",
     )
+    data_nouns: list[str] = Field(
+        default_factory=list,
+        description="'according to customs data': nouns of figures, which are no speaker of the clause",
+    )
     platforms: list[str] = Field(description="platforms named after 'on' as a channel: X, Weibo (as written)")
 
     @model_validator(mode="after")

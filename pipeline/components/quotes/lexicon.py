@@ -46,6 +46,7 @@ class WordSets:
     embedding_words: frozenset[str]
     clause_cues: frozenset[str]
     finite_verbs: frozenset[str]
+    data_nouns: frozenset[str]
     platforms: frozenset[str]
 
     @classmethod

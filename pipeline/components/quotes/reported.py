@@ -96,7 +96,8 @@ Reading = Attribution | None | Literal[_Branch.NO_MATCH]
 
 
 def _reported_for(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
-    if cue.entry.lemma == "according to":
+    if cue.entry.kind == "source":
+        # “according to X” / “as reported by X”: the clause before or after the source phrase
         return _according_to(st, sent, cue)
     for reading in (_that_clause, _clause_before_cue, _clause_after_verb):
         found = reading(st, sent, cue)
@@ -134,7 +135,7 @@ def _frame(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
 
 
 def _according_to(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
-    """According to X, CLAUSE  /  CLAUSE, according to X."""
+    """According to X, CLAUSE  /  CLAUSE, according to X  /  CLAUSE, as reported by X."""
     doc = st.ix.doc
     s_lo, s_hi = sent.start, sent.end
     before = list(doc[s_lo : cue.start])
@@ -145,6 +146,9 @@ def _according_to(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
     k = cue.end
     while k < s_hi and doc[k].text != ",":
         k += 1
+    # “according to customs data / Bloomberg estimates”: figures are no speaker (guidelines 6.1)
+    if any(w in st.lex.words.data_nouns for w in st.ix.lower[cue.end : k]):
+        return None
     if before and any(not t.is_punct for t in before):
         content = _trim_end(st, before)
         if content and content[-1].text == ",":
@@ -290,7 +294,7 @@ def _clause_after_verb(st: DocState, sent: Span, cue: Cue) -> Reading:
                 sp = speaker_before_cue(st, cue, s_lo) or parse_subject(st, cue) or subject_of_sentence(st, cue, s_lo)
                 if sp is not None and content and len(content) >= 3:
                     return _make(st, content, cue, sp, QuoteRule.INDIRECT_PARSE, sent)
-    if not ok:
+    if not ok or _modifies_noun(st, cue, s_lo):
         return None
     sp = speaker_before_cue(st, cue, s_lo)
     if sp is None and doc[cue.start].lower_.endswith("ing"):
@@ -301,6 +305,16 @@ def _clause_after_verb(st: DocState, sent: Span, cue: Cue) -> Reading:
     if sp is not None and content and len(content) >= 4 and _has_finite_verb(st, cue, content):
         return _make(st, content, cue, sp, QuoteRule.INDIRECT_CLAUSE, sent)
     return None
+
+
+def _modifies_noun(st: DocState, cue: Cue, s_lo: int) -> bool:
+    """“exports claiming preferences have jumped”: a participle right after a word (no comma, no “is”/“was”)
+    modifies that noun; it reports nobody's statement (“…, saying …” and “was telling …” do)."""
+    ix = st.ix
+    k = cue.start
+    if not ix.lower[k].endswith("ing") or k <= s_lo:
+        return False
+    return not ix.punct[k - 1] and ix.lower[k - 1] not in st.lex.words.progressive_aux
 
 
 def _has_finite_verb(st: DocState, cue: Cue, toks: list[Token]) -> bool:

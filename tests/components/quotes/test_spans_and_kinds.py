@@ -36,6 +36,12 @@ POSTPOSED: list[Case] = [
         ],
     ),
     (
+        "as-reported-by-outlet",
+        "China banned exports of gallium to the United States on Tuesday, as reported by Reuters.",
+        [("indirect", "China banned exports of gallium to the United States on Tuesday", "reported")],
+    ),
+    ("according-to-data-is-no-quote", "Exports of germanium fell 12% in May, according to customs data.", []),
+    (
         "said-then-adding",
         "The Korean trade ministry said it welcomed the waiver, adding that talks on chips would continue.",
         [
