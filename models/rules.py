@@ -424,6 +424,10 @@ class QuoteWords(BaseModel):
         default_factory=list,
         description="'according to customs data': nouns of figures, which are no speaker of the clause",
     )
+    scare_markers: list[str] = Field(
+        default_factory=list,
+        description="'the so-called “chip war”': words before marks that name a term rather than quote anyone",
+    )
     platforms: list[str] = Field(description="platforms named after 'on' as a channel: X, Weibo (as written)")
 
     @model_validator(mode="after")

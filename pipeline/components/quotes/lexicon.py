@@ -47,6 +47,7 @@ class WordSets:
     clause_cues: frozenset[str]
     finite_verbs: frozenset[str]
     data_nouns: frozenset[str]
+    scare_markers: frozenset[str]
     platforms: frozenset[str]
 
     @classmethod

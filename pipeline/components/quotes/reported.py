@@ -116,7 +116,12 @@ def _frame(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
     ix = st.ix
     s_lo, s_hi = sent.start, sent.end
     reach = range(cue.end, min(s_hi, cue.end + _FRAME_REACH))
-    if not any(ix.tok_quoted[x] for x in reach) or ix.tok_quoted[cue.end if cue.end < s_hi else cue.start]:
+    first = next((x for x in reach if ix.tok_quoted[x]), None)
+    if first is None or first == cue.end:
+        return None
+    # “call it the so-called “chip war””: the marks name a term (a scare quote), they quote nobody
+    lead = ix.text[ix.doc[cue.end].idx : ix.doc[first].idx].lower()
+    if any(m in lead for m in st.lex.words.scare_markers):
         return None
     # “what she called the “abuse””: the description belongs to the quote around it
     if any(w in st.lex.words.embedding_words for w in ix.lower[max(s_lo, cue.start - 3) : cue.start]):

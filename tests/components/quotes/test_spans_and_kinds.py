@@ -97,6 +97,7 @@ FRAMES: list[Case] = [
         ],
     ),
     ("so-called-is-no-cue", "The so-called “chip clock” has started.", []),
+    ("frame-of-a-so-called-term", "Analysts call it the so-called “quota race” between the two mills.", []),
     (
         "scare-quote-in-reported-clause",
         "The so-called “chip clock” started in May, officials at the agency said.",
