@@ -449,6 +449,35 @@ class QuoteWords(BaseModel):
     channel_links: list[str] = Field(
         description="'in an interview with Bloomberg': words between a channel noun and an outlet"
     )
+    continuation_openers: list[str] = Field(
+        default_factory=list,
+        description="after '<clause>, X said,' these open more of the same statement: 'including', 'but'",
+    )
+    frame_cues: list[str] = Field(
+        default_factory=list,
+        description="lemmas of cues whose quote is a noun-phrase frame: 'called the waiver a “backdoor”'",
+    )
+    embedding_words: list[str] = Field(
+        default_factory=list,
+        description="'what she called the “abuse”': before a frame cue, the description is part of another quote",
+    )
+    clause_cues: list[str] = Field(
+        default_factory=list,
+        description="lemmas of cues after which a that-less clause needs no verb check: say, tell, and the directive "
+        "urge and ask (urged X to do Y is a quote)",
+    )
+    finite_verbs: list[str] = Field(
+        default_factory=list,
+        description="auxiliaries and modals that show a that-less reported clause without a tagger: 'would'",
+    )
+    data_nouns: list[str] = Field(
+        default_factory=list,
+        description="'according to customs data': nouns of figures, which are no speaker of the clause",
+    )
+    scare_markers: list[str] = Field(
+        default_factory=list,
+        description="'the so-called “chip war”': words before marks that name a term rather than quote anyone",
+    )
     platforms: list[str] = Field(description="platforms named after 'on' as a channel: X, Weibo (as written)")
     speak_words: list[str] = Field(
         default_factory=list,

@@ -18,13 +18,21 @@ _PAIRS: dict[str, tuple[str, ...]] = {
     "«": ("»",),
     "‹": ("›",),
     "``": ("''", '"', "”"),
+    "''": ("''",),  # two apostrophes for each mark, as some feeds write straight quotes
     '"': ('"', "”"),
     "‘": ("’", "'"),
     "「": ("」",),
     "『": ("』",),
 }
-_DOUBLE_OPEN = {"“", "„", "«", "``", '"', "「", "『"}
+_DOUBLE_OPEN = {"“", "„", "«", "``", "''", '"', "「", "『"}
 _PARA = re.compile(r"\n[ \t]*\n|\n[ \t]{2,}|\n\t")
+# text taken from HTML puts one paragraph on each line: there every newline ends a paragraph
+_LINE = re.compile(r"[ \t]*\n\s*")
+_LINE_END = re.compile(r"(?<=\S)[ \t]*\n(?=\s*\S)")
+# a hard-wrapped text (wire copy, 1987 Reuters) has no line longer than this; a paragraph line is longer
+_WRAP_WIDTH = 120
+# marks and brackets a paragraph's last sentence may end with
+_SENTENCE_END = frozenset('.!?:…"”’»)')
 _TOKEN = re.compile(r"``|''|[\"“”„«»‹›‘’'「」『』]")
 
 
@@ -48,11 +56,23 @@ class MarkScan:
     unpaired: list[int] = field(default_factory=list)
 
 
+def lines_are_paragraphs(text: str) -> bool:
+    """Whether `text` holds one paragraph per line (text from HTML) rather than hard-wrapped lines: some line
+    is longer than a wrap width, and most lines after the first (a headline) end a sentence."""
+    ends = [m.start() for m in _LINE_END.finditer(text)]
+    if not ends or not any(len(line) > _WRAP_WIDTH for line in text.split("\n")):
+        return False
+    closed = sum(1 for e in ends[1:] if text[e - 1] in _SENTENCE_END)
+    return len(ends) == 1 or closed * 2 >= len(ends) - 1
+
+
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """Paragraph spans: a blank line, or a newline followed by an indent, ends a paragraph."""
+    """Paragraph spans: a blank line, or a newline followed by an indent, ends a paragraph; in text with one
+    paragraph per line (`lines_are_paragraphs`) every newline does, so a headline is a paragraph of its own."""
     out = []
     pos = 0
-    for m in _PARA.finditer(text):
+    breaks = _LINE if "\n" in text and lines_are_paragraphs(text) else _PARA
+    for m in breaks.finditer(text):
         if m.start() > pos:
             out.append((pos, m.start()))
         pos = m.end()
@@ -65,7 +85,8 @@ def _is_opener(text: str, i: int, mark: str) -> bool:
     prev = text[i - 1] if i > 0 else " "
     nxt = text[i + len(mark)] if i + len(mark) < len(text) else " "
     if nxt.isspace():
-        return False
+        # “added, " The …”: a straight mark with spaces inside opens after a comma or colon
+        return mark == '"' and nxt in " \t" and text[:i].rstrip()[-1:] in (",", ":")
     return prev.isspace() or prev in "([{—–-/:;,…" or i == 0 or prev in "“‘\"'«"
 
 
@@ -73,7 +94,8 @@ def _is_closer(text: str, i: int, mark: str) -> bool:
     prev = text[i - 1] if i > 0 else " "
     nxt = text[i + len(mark)] if i + len(mark) < len(text) else " "
     if prev.isspace():
-        return False
+        # “… to the end. " --”: a straight mark with spaces inside closes after a sentence's end
+        return mark == '"' and prev in " \t" and text[:i].rstrip()[-1:] in (".", "!", "?", ",") and not nxt.isalnum()
     return nxt.isspace() or not nxt.isalnum()
 
 
@@ -81,6 +103,14 @@ def _single_is_apostrophe(text: str, i: int) -> bool:
     prev = text[i - 1] if i > 0 else " "
     nxt = text[i + 1] if i + 1 < len(text) else " "
     return prev.isalnum() and nxt.isalnum()
+
+
+def _nested_straight(text: str, i: int, para_end: int) -> bool:
+    """A straight mark opening while a straight quote is open nests when the paragraph still holds an even
+    number of straight marks after it (its own closer and the outer one's); an odd number means the first
+    quote was left unclosed."""
+    rest = text.count('"', i + 1, para_end)
+    return rest >= 2 and rest % 2 == 0
 
 
 def scan_marks(text: str) -> MarkScan:
@@ -135,6 +165,12 @@ def scan_marks(text: str) -> MarkScan:
             if mark in _PAIRS and mark != o_mark and len(stack) < 2 and _is_opener(text, i, mark):
                 stack.append((mark, i))
                 continue
+            if mark == o_mark == '"' and len(stack) == 1 and _is_opener(text, i, mark):
+                pe = paras[para_idx][1] if para_idx < len(paras) else len(text)
+                if _nested_straight(text, i, pe):
+                    # “" … so-called "reciprocal tariffs" on … "”: a quote inside a quote with the same marks
+                    stack.append((mark, i))
+                    continue
             if mark == o_mark and mark in ("“", '"') and _is_opener(text, i, mark) and len(stack) == 1:
                 # an unclosed quote followed by a new opener in the same paragraph: drop the first
                 scan.unpaired.append(o_pos)
@@ -159,4 +195,9 @@ def scan_marks(text: str) -> MarkScan:
     for k, s in enumerate(scan.segments):
         if k > 0 and scan.segments[k - 1].group == s.group:
             s.continuation = True
+        # the content is the words inside the marks: not the spaces of " … " (marks with spaces inside)
+        while s.start < s.end and text[s.start].isspace():
+            s.start += 1
+        while s.end > s.start and text[s.end - 1].isspace():
+            s.end -= 1
     return scan

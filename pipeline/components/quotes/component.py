@@ -50,7 +50,7 @@ class TradeQuotes(PackBacked):
         direct = attribute_segments(st)  # segment index -> attribution
         share_continued(st, direct)
         add_floating(st, direct)
-        reported = find_reported(st, cues_used(direct))
+        reported = find_reported(st, cues_used(st, direct))
         found, consumed = combine(st, direct, reported)
         found += unattributed(st, skip=direct.keys() | consumed)
         found = dedupe(found)

@@ -27,6 +27,11 @@ class Cue:
         return self.entry.kind == "source" and self.entry.lemma != "according to"
 
 
+def _compound(ix: DocIndex, i: int) -> bool:
+    """“so-called”, “long-promised”: a word hyphenated to the one before is part of a compound, no cue."""
+    return i > 1 and ix.texts[i - 1] == "-" and not ix.doc[i - 2].whitespace_ and not ix.doc[i - 1].whitespace_
+
+
 class DocCues:
     """The cues of one document (outside quotes), phrases first."""
 
@@ -57,7 +62,7 @@ class DocCues:
         out: list[Cue] = []
         covered: set[int] = set()
         candidates: list[int] = []
-        lower, quoted, single = self.ix.lower, self.ix.tok_quoted, self.lex.single
+        lower, quoted, single, mentioned = self.ix.lower, self.ix.tok_quoted, self.lex.single, self.ix.tok_mention
         for i in idxs:
             if quoted[i]:
                 continue
@@ -65,8 +70,9 @@ class DocCues:
             if c is not None:
                 out.append(c)
                 covered.update(range(c.start, c.end))
-            # word lookups on plain strings first: Token objects only for the few possible cues
-            if lower[i] in single:
+            # word lookups on plain strings first: Token objects only for the few possible cues; a word of an
+            # entity name is none (“United States” without a tagger is no form of “state”)
+            if lower[i] in single and i not in mentioned and not _compound(self.ix, i):
                 candidates.append(i)
         for i in candidates:
             if i in covered:

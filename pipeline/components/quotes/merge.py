@@ -23,12 +23,15 @@ def combine(
         inner = [k for k, s in enumerate(segs) if f.start <= s.open_start and s.close_end <= f.end + 1]
         if any(f.start < s.end and s.start < f.end for k, s in enumerate(segs) if k not in inner and k in direct):
             continue
-        if any(k in direct and direct[k].rule is not QuoteRule.DIRECT_FLOATING for k in inner):
-            # a quote already attributed directly inside this clause: keep the direct reading
+        quoted_words = sum(count_words(ix.text[segs[k].start : segs[k].end]) for k in inner)
+        all_words = count_words(ix.text[f.start : f.end])
+        # words of the clause before its first quoted stretch (“the duties were “deeply unfair””)
+        lead_words = count_words(ix.text[f.start : segs[inner[0]].open_start]) if inner else all_words
+        if lead_words == 0 and any(k in direct and direct[k].rule is not QuoteRule.DIRECT_FLOATING for k in inner):
+            # the clause opens with a quote already attributed directly: keep the direct reading (a clause
+            # whose own words lead into the marks is one partial or mixed quote, not a direct fragment)
             continue
         if inner:
-            quoted_words = sum(count_words(ix.text[segs[k].start : segs[k].end]) for k in inner)
-            all_words = count_words(ix.text[f.start : f.end])
             f.kind = QuoteKind.mixed if quoted_words * 2 >= all_words else QuoteKind.partial
             consumed.update(inner)
         found.append(f)
@@ -41,9 +44,18 @@ def dedupe(found: list[Attribution]) -> list[Attribution]:
     return drop_overlaps(found, key=lambda f: (f.kind is not QuoteKind.direct, -(f.end - f.start), f.start))
 
 
-def cues_used(direct: dict[int, Attribution]) -> set[int]:
-    """The cues the direct quotes took, which reported speech does not use again.
+def cues_used(st: DocState, direct: dict[int, Attribution]) -> set[int]:
+    """The cues (token indexes, as reported speech compares them) of the direct quotes attributed from the
+    words before them (“X said: “…””), which reported speech does not read again.
 
-    They are character offsets while reported speech compares token indexes; the records depend on it, so it
-    stays until an issue that may change them (noted in #12's report)."""
-    return {f.cue[0] for f in direct.values() if f.cue is not None}
+    The cue after a quote (“…,” X said / “… is “limited,” according to X” / “…status.” The ministry said it
+    …) stays free: a reported clause around or after the quote may be the real statement, and `combine`
+    keeps the direct reading when the clause is only the quote."""
+    out: set[int] = set()
+    for f in direct.values():
+        if f.cue is None or f.rule is QuoteRule.DIRECT_POST:
+            continue
+        tok = st.ix.tok_at(f.cue[0])
+        if tok is not None:
+            out.add(tok.i)
+    return out

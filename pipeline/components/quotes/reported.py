@@ -23,7 +23,14 @@ from pipeline.components.quotes.speakers import (
     subject_of_sentence,
 )
 from pipeline.components.quotes.state import DocState
-from pipeline.components.quotes.words import CLAUSE_START, CLOSING_MARKS, DATELINE, LEADING_TIME, TRIM_MARKS
+from pipeline.components.quotes.words import (
+    CLAUSE_START,
+    CLOSING_MARKS,
+    DATELINE,
+    FINITE_TAGS,
+    LEADING_TIME,
+    TRIM_MARKS,
+)
 
 
 def reported_in(st: DocState, sent: Span, used_cues: set[int]) -> list[Attribution]:
@@ -34,14 +41,39 @@ def reported_in(st: DocState, sent: Span, used_cues: set[int]) -> list[Attributi
         return out
     for cue in cues:
         e = cue.entry
-        if not e.allows_indirect or (e.kind == "belief" and not st.opts.belief_cues):
+        frame = e.lemma in st.lex.words.frame_cues
+        if not (e.allows_indirect or frame) or (e.kind == "belief" and not st.opts.belief_cues):
             continue
-        f = _reported_for(st, sent, cue)
-        if f is not None:
-            out.append(f)
-    # keep one attribution per clause: the first cue that found one (an outlet's report of another
-    # attribution gives way to it)
+        clause = _within_paragraph(st, sent, cue)
+        f = _frame(st, clause, cue) if frame else _reported_for(st, clause, cue)
+        if f is None:
+            continue
+        if out and out[-1].speaker is not None and st.cues.is_participle(cue) and out[-1].end < f.start:
+            # “…, X said, adding that …”: the participle's subject is the speaker of the clause before it
+            f.speaker = out[-1].speaker
+        out.append(f)
+        if f.rule is QuoteRule.INDIRECT_POST:
+            more = _continuation(st, clause, cue, f)
+            if more is not None:
+                out.append(more)
+    # keep one attribution per clause: the first cue that found one
+    # (an outlet's report of another attribution gives way to it)
     return drop_overlaps(outlets_as_via(st, out), key=lambda f: f.start)
+
+
+def _within_paragraph(st: DocState, sent: Span, cue: Cue) -> Span:
+    """The part of `sent` in the cue's paragraph: a headline the sentence splitter ran into the first
+    sentence (one paragraph per line, no final period) is no part of the clause."""
+    ix = st.ix
+    if "\n" not in ix.text[sent.start_char : sent.end_char]:
+        return sent
+    ps, pe = ix.para_of(ix.doc[cue.start].idx)
+    lo, hi = sent.start, sent.end
+    while lo < cue.start and ix.doc[lo].idx < ps:
+        lo += 1
+    while hi > cue.end and ix.doc[hi - 1].idx >= pe:
+        hi -= 1
+    return sent if (lo, hi) == (sent.start, sent.end) else ix.doc[lo:hi]
 
 
 def is_headline(st: DocState, sent: Span) -> bool:
@@ -65,7 +97,8 @@ Reading = Attribution | None | Literal[_Branch.NO_MATCH]
 
 
 def _reported_for(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
-    if cue.entry.lemma == "according to":
+    if cue.entry.kind == "source":
+        # “according to X” / “as reported by X”: the clause before or after the source phrase
         return _according_to(st, sent, cue)
     for reading in (_that_clause, _clause_before_cue, _clause_after_verb):
         found = reading(st, sent, cue)
@@ -74,8 +107,41 @@ def _reported_for(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
     return None
 
 
+# words between a frame cue and the opening mark of its quoted complement (“accused Brussels of waging a “…””)
+_FRAME_REACH = 10
+
+
+def _frame(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
+    """X called the waiver a “backdoor” / described it as “watered-down” / accused Y of “…”: the object and
+    its quoted complement to the clause end are the quote (its kind comes from the quoted words)."""
+    ix = st.ix
+    s_lo, s_hi = sent.start, sent.end
+    reach = range(cue.end, min(s_hi, cue.end + _FRAME_REACH))
+    first = next((x for x in reach if ix.tok_quoted[x]), None)
+    if first is None or first == cue.end:
+        return None
+    # “call it the so-called “chip war””: the marks name a term (a scare quote), they quote nobody
+    lead = ix.text[ix.doc[cue.end].idx : ix.doc[first].idx].lower()
+    if any(m in lead for m in st.lex.words.scare_markers):
+        return None
+    # “what she called the “abuse””: the description belongs to the quote around it
+    if any(w in st.lex.words.embedding_words for w in ix.lower[max(s_lo, cue.start - 3) : cue.start]):
+        return None
+    sp = speaker_before_cue(st, cue, s_lo) or subject_of_sentence(st, cue, s_lo) or parse_subject(st, cue)
+    # the frame ends before the next cue of the sentence (“described it as “…” and said …”)
+    end = next((c.start for c in st.cues.within(sent) if c.start >= cue.end), s_hi)
+    while end > cue.end and (ix.lower[end - 1] in st.lex.words.clause_breaks or ix.punct[end - 1]):
+        if ix.texts[end - 1] in CLOSING_MARKS:
+            break
+        end -= 1
+    content = _trim_end(st, list(ix.doc[cue.end : end]))
+    if sp is None or len(content) < 2:
+        return None
+    return _make(st, content, cue, sp, QuoteRule.INDIRECT_FRAME, sent)
+
+
 def _according_to(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
-    """According to X, CLAUSE  /  CLAUSE, according to X."""
+    """According to X, CLAUSE  /  CLAUSE, according to X  /  CLAUSE, as reported by X."""
     doc = st.ix.doc
     s_lo, s_hi = sent.start, sent.end
     before = list(doc[s_lo : cue.start])
@@ -86,6 +152,9 @@ def _according_to(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
     k = cue.end
     while k < s_hi and doc[k].text != ",":
         k += 1
+    # “according to customs data / Bloomberg estimates”: figures are no speaker (guidelines 6.1)
+    if any(w in st.lex.words.data_nouns for w in st.ix.lower[cue.end : k]):
+        return None
     if before and any(not t.is_punct for t in before):
         content = _trim_end(st, before)
         if content and content[-1].text == ",":
@@ -134,23 +203,80 @@ def _clause_before_cue(st: DocState, sent: Span, cue: Cue) -> Reading:
     ix, words = st.ix, st.lex.words
     s_lo, s_hi = sent.start, sent.end
     lower, texts, punct = ix.lower, ix.texts, ix.punct
+    # the attribution ends at the sentence end or at a comma after the speaker (“…, X said, adding that …”)
+    tail_end = _attribution_end(st, cue, s_hi)
     tail_has_words = any(
         not punct[x]
         and lower[x] not in words.skip_between
         and lower[x] not in words.tail_skip
         and not (x in ix.tok_mention and ix.mentions[ix.tok_mention[x]].label is Label.MEDIA)
-        for x in range(cue.end, s_hi)
+        for x in range(cue.end, tail_end)
     )
-    if tail_has_words and not _speaker_ends_sentence(st, cue, s_hi):
-        return NO_MATCH
     comma = next((x for x in range(cue.start - 1, s_lo - 1, -1) if texts[x] == ","), None)
     if comma is None or comma <= s_lo:
         return NO_MATCH
-    sp = speaker_before_cue(st, cue, comma + 1) or speaker_after_cue(st, cue, s_hi)
+    before = speaker_before_cue(st, cue, comma + 1)
+    # words after the cue: only a speaker may stand there (“…, said Commerce Secretary X.”); after “X said”
+    # they are its that-less clause (“In guidance published by X, the department said the chips …”)
+    if tail_has_words and (before is not None or not _speaker_ends_sentence(st, cue, tail_end)):
+        return NO_MATCH
+    sp = before or speaker_after_cue(st, cue, tail_end)
+    if tail_end < s_hi and not _whole_attribution(st, sp, comma + 1, cue):
+        # an attribution inside the sentence (“…, the ministry said, adding …”) is only a speaker and its cue
+        # between two commas; “… in breach of U.S. rules, because …” is no attribution
+        return NO_MATCH
     content = _skip_dateline(st, _trim_end(st, list(ix.doc[s_lo:comma])))
     if sp is not None and content and len(content) >= 4:
         return _make(st, content, cue, sp, QuoteRule.INDIRECT_POST, sent)
     return NO_MATCH
+
+
+def _attribution_end(st: DocState, cue: Cue, s_hi: int) -> int:
+    """Where a postposed attribution (“…, the ministry said on Monday”) ends: at the first comma after the
+    cue that is followed by more words (a participle cue, a continuation, a gloss), else the sentence end."""
+    texts = st.ix.texts
+    for x in range(cue.end, s_hi - 1):
+        if texts[x] == "," and not st.ix.punct[x + 1]:
+            return x
+    return s_hi
+
+
+# words of a speaker phrase that may stand before its mention (“a senior U.S. official”)
+_PHRASE_LEAD = 3
+
+
+def _whole_attribution(st: DocState, sp: SpeakerRef | None, lo: int, cue: Cue) -> bool:
+    """The words from `lo` to the cue are the speaker phrase, or the cue opens them (“said X”)."""
+    if sp is None or sp.mention is None:
+        return False
+    if lo == cue.start:
+        return True
+    first = st.ix.tok_at(sp.mention[0])
+    if first is None:
+        return False
+    # “a senior U.S. official”: a few words of the phrase may stand before the mention the speaker names
+    return first.i - lo <= _PHRASE_LEAD and not any(st.ix.punct[lo : first.i])
+
+
+def _continuation(st: DocState, sent: Span, cue: Cue, first: Attribution) -> Attribution | None:
+    """“…, the ministry said, including …” / “…, he said, but …”: the statement goes on after the
+    attribution; the rest of the sentence is a second quote with the same cue and speaker. A rest with a cue
+    of its own (“, adding that …”) is read from that cue."""
+    ix = st.ix
+    s_hi = sent.end
+    comma = _attribution_end(st, cue, s_hi)
+    if comma >= s_hi - 1 or ix.lower[comma + 1] not in st.lex.words.continuation_openers:
+        return None
+    rest = list(ix.doc[comma + 1 : s_hi])
+    if st.cues.within(rest) or first.speaker is None:
+        return None
+    content = _trim_end(st, rest)
+    if len(content) < 4:
+        return None
+    found = _make(st, content, cue, first.speaker, QuoteRule.INDIRECT_POST, sent)
+    if found is not None:
+        found.speaker = first.speaker
+    return found
 
 
 def _clause_after_verb(st: DocState, sent: Span, cue: Cue) -> Reading:
@@ -174,7 +300,7 @@ def _clause_after_verb(st: DocState, sent: Span, cue: Cue) -> Reading:
                 sp = speaker_before_cue(st, cue, s_lo) or parse_subject(st, cue) or subject_of_sentence(st, cue, s_lo)
                 if sp is not None and content and len(content) >= 3:
                     return _make(st, content, cue, sp, QuoteRule.INDIRECT_PARSE, sent)
-    if not ok:
+    if not ok or _modifies_noun(st, cue, s_lo):
         return None
     sp = speaker_before_cue(st, cue, s_lo)
     if sp is None and doc[cue.start].lower_.endswith("ing"):
@@ -182,9 +308,33 @@ def _clause_after_verb(st: DocState, sent: Span, cue: Cue) -> Reading:
     if sp is None:
         sp = parse_subject(st, cue)
     content = _trim_end(st, _skip_time_words(list(doc[cue.end : s_hi])))
-    if sp is not None and content and len(content) >= 4:
+    if sp is not None and content and len(content) >= 4 and _has_finite_verb(st, cue, content):
         return _make(st, content, cue, sp, QuoteRule.INDIRECT_CLAUSE, sent)
     return None
+
+
+def _modifies_noun(st: DocState, cue: Cue, s_lo: int) -> bool:
+    """“exports claiming preferences have jumped”: a participle right after a word (no comma, no “is”/“was”)
+    modifies that noun; it reports nobody's statement (“…, saying …” and “was telling …” do)."""
+    ix = st.ix
+    k = cue.start
+    if not ix.lower[k].endswith("ing") or k <= s_lo:
+        return False
+    return not ix.punct[k - 1] and ix.lower[k - 1] not in st.lex.words.progressive_aux
+
+
+def _has_finite_verb(st: DocState, cue: Cue, toks: list[Token]) -> bool:
+    """A that-less clause after a cue that also takes an object has a verb of its own (“announced the plan
+    would …”); “announced the curbs” or “revealed the existence of …” is an object, no clause. Without a
+    tagger: an auxiliary or modal. After “said”, “told” and directive “urged” (`clause_cues`) it is not checked."""
+    if cue.entry.lemma in st.lex.words.clause_cues:
+        return True
+    # the verb stands before the first comma: in “announced the curbs last year, prices jumped” it is the
+    # next clause's
+    head = next((toks[1:k] for k, t in enumerate(toks) if t.text == ","), toks[1:])
+    if st.ix.has_tags:
+        return any(t.tag_ in FINITE_TAGS for t in head)
+    return any(t.lower_ in st.lex.words.finite_verbs for t in head)
 
 
 def _trim_end(st: DocState, toks: list[Token]) -> list[Token]:
@@ -202,6 +352,9 @@ def _trim_end(st: DocState, toks: list[Token]) -> list[Token]:
             if nxt in st.lex.words.trim_pronouns and k2 + 1 < len(toks) and st.lex.single.get(toks[k2 + 1].lower_):
                 return keep
             if nxt in st.lex.words.trim_cues:
+                return keep
+            if nxt.endswith("ing") and nxt in st.lex.single and st.lex.single[nxt].allows_indirect:
+                # “…, adding that …” / “…, saying …”: a participle cue starts a quote of its own
                 return keep
     while toks and ((toks[-1].is_punct and toks[-1].text not in CLOSING_MARKS) or toks[-1].is_space):
         toks = toks[:-1]

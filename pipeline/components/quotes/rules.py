@@ -27,6 +27,7 @@ class QuoteRule(StrEnum):
     INDIRECT_ACCORDING_TO = "indirect:according-to"
     INDIRECT_PARSE = "indirect:parse"
     INDIRECT_CLAUSE = "indirect:clause"
+    INDIRECT_FRAME = "indirect:frame"
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,13 @@ RULES: dict[QuoteRule, RuleInfo] = {
     QuoteRule.DIRECT_UNATTRIBUTED: RuleInfo("a long quote nobody is named for (speaker null)", 0.3),
     QuoteRule.INDIRECT_THAT: RuleInfo("X said (on Tuesday) that CLAUSE", 0.8),
     QuoteRule.INDIRECT_POST: RuleInfo("CLAUSE, X said. / CLAUSE, said X.", 0.75),
-    QuoteRule.INDIRECT_ACCORDING_TO: RuleInfo("According to X, CLAUSE / CLAUSE, according to X", 0.7),
+    QuoteRule.INDIRECT_ACCORDING_TO: RuleInfo(
+        "According to X, CLAUSE / CLAUSE, according to X / CLAUSE, as reported by X", 0.7
+    ),
     QuoteRule.INDIRECT_PARSE: RuleInfo("X said CLAUSE, the clause read from the dependency parse (ccomp)", 0.75),
     QuoteRule.INDIRECT_CLAUSE: RuleInfo("X said CLAUSE with no “that” (the ministry said it would …)", 0.65),
+    QuoteRule.INDIRECT_FRAME: RuleInfo(
+        "X called the waiver a “backdoor” / described it as “…” / accused Y of “…”: object and quoted complement",
+        0.7,
+    ),
 }

@@ -26,6 +26,8 @@ CLOSING_MARKS = {'"', "”", "’", "'", "»"}
 # marks skipped after the comma of a trailing attribution (“…,” according to X)
 TRIM_MARKS = {'"', "”", "’", "'", "»", "“"}
 NOUN_TAGS = {"NNS", "NN", "NNP", "NNPS"}
+# Penn tags of a finite verb or modal: a that-less reported clause has one
+FINITE_TAGS = {"MD", "VBD", "VBP", "VBZ"}
 # “The warning came from X” after a quote
 NEXT_SENTENCE = re.compile(
     r"\s*(?:The|Those|These|That|This) (?:warning|remarks?|comments?|words|message|statement|"
