@@ -19,7 +19,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import platformdirs
 import spacy
 from spacy.language import Language
 
@@ -34,7 +33,13 @@ KEEP_FILES = 4  # older pipelines in the folder are removed beyond this many
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir("tradex")) / "pipelines"
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]) / "pipelines"
+    if sys.platform.startswith("linux"):  # the XDG folder, without importing platformdirs at every start-up
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tradex" / "pipelines"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("tradex")) / "pipelines"
 
 
 def _hash_tree(digest: hashlib._Hash, root: Path, suffixes: tuple[str, ...]) -> None:

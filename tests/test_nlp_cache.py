@@ -70,3 +70,17 @@ def test_unreadable_cache_file_is_rebuilt(cache):
 def test_cache_off_writes_nothing(cache):
     load_nlp(Settings(model="none", cache_pipeline=False))
     assert not cache.exists() or not list(cache.glob("*.pkl"))
+
+
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        ({CACHE_ENV: "/tmp/x"}, "/tmp/x/pipelines"),
+        ({"XDG_CACHE_HOME": "/tmp/xdg"}, "/tmp/xdg/tradex/pipelines"),
+    ],
+)
+def test_cache_folder(env, expected, monkeypatch):
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert str(cache_dir()) == expected
