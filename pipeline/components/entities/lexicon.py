@@ -34,13 +34,7 @@ class EntityLexicon:
         for le in packs.entries.values():
             for f in le.entry.surface_forms():
                 self.by_form.setdefault(f.lower(), le)
-        self.forms_kind: dict[tuple[str, str], str] = {}
-        for le in packs.entries.values():
-            if isinstance(le.entry, CountryEntry):
-                for d in le.entry.demonyms:
-                    self.forms_kind[(le.entry.id, d)] = "demonym"
-                for d in le.entry.metonyms:
-                    self.forms_kind[(le.entry.id, d)] = "metonym"
+        self.forms_kind = _country_form_kinds(packs)
         self.titles = {t.title.lower(): t for t in packs.titles}
         self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         # patterns from the titles as written: lower-casing first would tokenize "sen." apart from "Sen."
@@ -97,23 +91,7 @@ class EntityLexicon:
             if sur:
                 self.surnames[le.entry.id] = sur
                 by_surname.setdefault(sur, []).append(le)
-        # chips by their model number after the family or vendor: ("ascend", "910c") and ("company:huawei",
-        # "910c") -> Ascend 910C, for "Ascend 910B, 910C and 910D" and "Huawei's 910B"
-        self.chip_numbers: dict[tuple[str, str], LoadedEntry] = {}
-        shared: set[tuple[str, str]] = set()
-        for le in packs.entries.values():
-            if le.label is not Label.CHIP:
-                continue
-            vendor = getattr(le.entry, "vendor", None)
-            for form in le.entry.surface_forms():
-                *prefix, number = form.split()
-                if not prefix or not any(c.isdigit() for c in number):
-                    continue
-                for key in ((" ".join(prefix).lower(), number.lower()), (str(vendor), number.lower())):
-                    if self.chip_numbers.setdefault(key, le) is not le:
-                        shared.add(key)
-        for key in shared:
-            del self.chip_numbers[key]
+        self.chip_numbers = _chip_numbers(packs)
         # after a title ("President Xi") a surname names the one pack person who has it, common or not
         self.titled_surnames: dict[str, LoadedEntry] = {
             sur: les[0] for sur, les in by_surname.items() if len(les) == 1 and " " not in sur
@@ -167,3 +145,37 @@ class EntityLexicon:
             if te is not None:
                 return te
         return None
+
+
+def _chip_numbers(packs: RulePacks) -> dict[tuple[str, str], LoadedEntry]:
+    """Chips by their model number after the family or vendor: ("ascend", "910c") and ("company:huawei",
+    "910c") -> Ascend 910C, for "Ascend 910B, 910C and 910D" and "Huawei's 910B"; a key two chips share
+    names neither."""
+    out: dict[tuple[str, str], LoadedEntry] = {}
+    shared: set[tuple[str, str]] = set()
+    for le in packs.entries.values():
+        if le.label is not Label.CHIP:
+            continue
+        vendor = getattr(le.entry, "vendor", None)
+        for form in le.entry.surface_forms():
+            *prefix, number = form.split()
+            if not prefix or not any(c.isdigit() for c in number):
+                continue
+            for key in ((" ".join(prefix).lower(), number.lower()), (str(vendor), number.lower())):
+                if out.setdefault(key, le) is not le:
+                    shared.add(key)
+    for key in shared:
+        del out[key]
+    return out
+
+
+def _country_form_kinds(packs: RulePacks) -> dict[tuple[str, str], str]:
+    """(country id, form) -> "demonym" or "metonym", for the mention's `kind`."""
+    out: dict[tuple[str, str], str] = {}
+    for le in packs.entries.values():
+        if isinstance(le.entry, CountryEntry):
+            for d in le.entry.demonyms:
+                out[(le.entry.id, d)] = "demonym"
+            for d in le.entry.metonyms:
+                out[(le.entry.id, d)] = "metonym"
+    return out

@@ -289,7 +289,7 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
 
     A participial cue (“…, saying”, “…, telling CNBC”) takes the subject of its sentence instead.
     """
-    ix, lex = st.ix, st.lex
+    ix = st.ix
     doc = ix.doc
     if st.cues.is_participle(cue):
         # “with Svyrydenko writing on X”: a person right before the participle is its subject
@@ -325,42 +325,10 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
             j = i - 1
             while j >= lo and doc[j].text != "," and i - j < 14 and not ix.tok_quoted[j]:
                 j -= 1
-            appositive = doc[j + 1 : i]
-            is_appositive = (
-                j >= lo
-                and doc[j].text == ","
-                and j - 1 >= lo
-                and len(appositive) > 0
-                and not any(lex.single.get(x.lower_) for x in appositive)
-                and (
-                    appositive[0].lower_ in DETERMINERS
-                    or ix.lower[appositive[0].i] in lex.titles
-                    or appositive[0].i in ix.tok_mention
-                    # “Choi Min-ho, senior presidential secretary for economic affairs, said”
-                    or (
-                        appositive[0].text[:1].islower()
-                        and any(ix.lower[x.i] in lex.titles for x in appositive)
-                        and doc[j - 1].is_alpha
-                    )
-                )
-            )
-            # “A Washington trade lawyer, Gregory Paik, said”: the name set off by commas after a description
-            # is the speaker
-            if j >= lo and doc[j].text == "," and _opens_description(st, j, lo):
-                named = ix.tok_mention.get(j + 1)
-                if (
-                    named is not None
-                    and ix.mentions[named].label in PEOPLE_LABELS
-                    and ix.mentions[named].start == j + 1
-                    and ix.mentions[named].end == i
-                ):
-                    return speaker_from_mention(ix, named)
-                if 2 <= len(appositive) <= 4 and all(
-                    x.is_alpha and x.text[:1].isupper() and x.text not in lex.stop for x in appositive
-                ):
-                    s, e = ix.tok_chars(j + 1, i)
-                    return unlinked((s, e), name=ix.text[s:e])
-            if is_appositive:
+            named = _named_after_description(st, j, i, lo)
+            if named is not None:
+                return named
+            if _is_appositive(st, j, i, lo):
                 res = speaker_span_at(st, j - 1, lo, cue.start, -1)
                 if res is not None and (res.label in PEOPLE_LABELS or not _comma_before(st, res, lo)):
                     return res
@@ -379,7 +347,61 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
         break
     if i < lo:
         return fallback
-    # the speaker ends at token i; prefer the mention that ends here
+    return _speaker_ending_at(st, i, lo, cue)
+
+
+def _is_appositive(st: DocState, j: int, i: int, lo: int) -> bool:
+    """Whether tokens j+1..i, between the commas at j and i, describe the name before j: “X, an analyst at
+    Y, said”, “X, the minister, said”, “Choi Min-ho, senior presidential secretary for economic affairs,
+    said”."""
+    ix, lex, doc = st.ix, st.lex, st.ix.doc
+    appositive = doc[j + 1 : i]
+    return (
+        j >= lo
+        and doc[j].text == ","
+        and j - 1 >= lo
+        and len(appositive) > 0
+        and not any(lex.single.get(x.lower_) for x in appositive)
+        and (
+            appositive[0].lower_ in DETERMINERS
+            or ix.lower[appositive[0].i] in lex.titles
+            or appositive[0].i in ix.tok_mention
+            or (
+                appositive[0].text[:1].islower()
+                and any(ix.lower[x.i] in lex.titles for x in appositive)
+                and doc[j - 1].is_alpha
+            )
+        )
+    )
+
+
+def _named_after_description(st: DocState, j: int, i: int, lo: int) -> SpeakerRef | None:
+    """“A Washington trade lawyer, Gregory Paik, said”: the name set off by the commas at j and i after a
+    description is the speaker (a person mention, or two to four capitalised words)."""
+    ix, lex, doc = st.ix, st.lex, st.ix.doc
+    if not (j >= lo and doc[j].text == "," and _opens_description(st, j, lo)):
+        return None
+    named = ix.tok_mention.get(j + 1)
+    if (
+        named is not None
+        and ix.mentions[named].label in PEOPLE_LABELS
+        and ix.mentions[named].start == j + 1
+        and ix.mentions[named].end == i
+    ):
+        return speaker_from_mention(ix, named)
+    appositive = doc[j + 1 : i]
+    if 2 <= len(appositive) <= 4 and all(
+        x.is_alpha and x.text[:1].isupper() and x.text not in lex.stop for x in appositive
+    ):
+        s, e = ix.tok_chars(j + 1, i)
+        return unlinked((s, e), name=ix.text[s:e])
+    return None
+
+
+def _speaker_ending_at(st: DocState, i: int, lo: int, cue: Cue) -> SpeakerRef | None:
+    """The speaker whose last token is i: the mention that ends there (a country's body, a role before it,
+    a possessive pack name), else the span the speaker rules read."""
+    ix = st.ix
     idx = ix.mention_at_end.get(i + 1)
     if idx is not None and ix.mentions[idx].label is Label.COUNTRY:
         body = _body_of_country(st, idx, lo)
@@ -390,7 +412,7 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
         if role is not None:
             return role
         if ix.mentions[idx].canonical_id is None:
-            owned = possessed_name_ending(ix, lex.possessive_names, i + 1)
+            owned = possessed_name_ending(ix, st.lex.possessive_names, i + 1)
             if owned is not None:
                 return owned
         return speaker_from_mention(ix, idx)
