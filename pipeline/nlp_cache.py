@@ -22,6 +22,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+from pipeline.nlp import build_nlp, package_version
 from pipeline.rules.packs import builtin_rules_dir
 from pipeline.settings import Settings
 
@@ -66,7 +67,7 @@ def _model_version(name: str | None) -> str:
 def cache_key(settings: Settings) -> str:
     """The key of the pipeline `build_nlp(settings)` makes (hex)."""
     digest = hashlib.sha256()
-    digest.update(f"{sys.version}|spacy {spacy.__version__}|{_tradex_version()}".encode())
+    digest.update(f"{sys.version}|spacy {spacy.__version__}|{package_version()}".encode())
     digest.update(settings.model_dump_json(include=BUILD_FIELDS).encode())
     digest.update(_model_version(settings.model_name).encode())
     # the code: a pickle names classes and functions, and what they do is in these files
@@ -77,18 +78,9 @@ def cache_key(settings: Settings) -> str:
     return digest.hexdigest()[:24]
 
 
-def _tradex_version() -> str:
-    try:
-        return importlib.metadata.version("tradex")
-    except importlib.metadata.PackageNotFoundError:
-        return "0+unknown"
-
-
 def load_nlp(settings: Settings) -> Language:
     """The pipeline for `settings`: unpickled from the cache when it was built before, else built (and
     stored when `settings.cache_pipeline`). Bad rule packs raise as `build_nlp` does: nothing is cached."""
-    from pipeline.nlp import build_nlp
-
     if not settings.cache_pipeline:
         return build_nlp(settings)
     folder = cache_dir()
