@@ -110,22 +110,23 @@ def _settings(config: Path | None = None, **overrides: Any) -> Settings:
 
 @dataclass
 class ExtractOptions:
-    """The option set `extract` and `run` share, declared once (`_EXTRACT_OPTIONS`, `extract_options`)."""
+    """The option set `extract` and `run` share, declared once: each field's annotation is its typer option
+    (`extract_options` adds them to a command)."""
 
-    model: str | None = None
-    workers: int | None = None
-    batch_size: int | None = None
-    partition_size: int | None = None
-    config: Path | None = None
-    rules: list[Path] | None = None
-    input_format: str | None = None
-    lang: str | None = None
-    max_chars: int | None = None
-    backend: str | None = None
-    scheduler: str | None = None
-    resume: bool = False
-    quiet: bool = False
-    json_log: bool = False
+    model: ModelOpt = None
+    workers: WorkersOpt = None
+    batch_size: BatchOpt = None
+    partition_size: PartOpt = None
+    config: ConfigOpt = None
+    rules: RulesOpt = None
+    input_format: FormatOpt = None
+    lang: LangOpt = None
+    max_chars: MaxCharsOpt = None
+    backend: BackendOpt = None
+    scheduler: SchedulerOpt = None
+    resume: ResumeOpt = False
+    quiet: QuietOpt = False
+    json_log: JsonLogOpt = False
 
     def settings(self, **more: Any) -> Settings:
         """The settings: `--config` (or defaults), then every option given on the command line."""
@@ -136,13 +137,8 @@ class ExtractOptions:
         )
 
 
-# option name -> its typer annotation; the defaults are ExtractOptions'
-_EXTRACT_OPTIONS: dict[str, Any] = {
-    "model": ModelOpt, "workers": WorkersOpt, "batch_size": BatchOpt, "partition_size": PartOpt,
-    "config": ConfigOpt, "rules": RulesOpt, "input_format": FormatOpt, "lang": LangOpt, "max_chars": MaxCharsOpt,
-    "backend": BackendOpt, "scheduler": SchedulerOpt, "resume": ResumeOpt, "quiet": QuietOpt,
-    "json_log": JsonLogOpt,
-}
+# option name -> its typer annotation, read off the fields
+_EXTRACT_OPTIONS: dict[str, Any] = get_type_hints(ExtractOptions, include_extras=True)
 
 
 def extract_options(command: Callable[..., None]) -> Callable[..., None]:
