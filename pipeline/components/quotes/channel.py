@@ -43,7 +43,7 @@ def channel_via(
         low = lower[i]
         if low not in words.channel_triggers or ix.tok_quoted[i]:
             continue
-        if c_lo < doc[i].idx < c_hi and not (i > 0 and doc[i - 1].idx == c_lo and lower[i - 1] in words.speak_words):
+        if c_lo < ix.idx[i] < c_hi and not (i > 0 and ix.idx[i - 1] == c_lo and lower[i - 1] in words.speak_words):
             # (a setting that opens the content, “Speaking at a press conference, …”, is still the channel)
             continue
         # told CNBC / telling Reuters / said in an interview with Bloomberg
@@ -146,13 +146,16 @@ def _channel_phrase(st: DocState, j: int, hi: int) -> str | None:
 def channel_noun_ends(st: DocState, j: int) -> bool:
     """A channel noun (“statement”, “release”) ends at token j."""
     lower = st.ix.lower
-    return any(j - len(ch) + 1 >= 0 and lower[j - len(ch) + 1 : j + 1] == ch for ch in st.lex.channels)
+    if not 0 <= j < len(lower):
+        return False
+    ends_here = st.lex.channels_by_last.get(lower[j], ())
+    return any(j - len(ch) + 1 >= 0 and lower[j - len(ch) + 1 : j + 1] == ch for ch in ends_here)
 
 
 def _channel_noun_at(st: DocState, k: int) -> tuple[list[str], int] | None:
     """The longest channel noun starting at token k, with the token after it."""
     lower = st.ix.lower
-    for ch in st.lex.channels:
+    for ch in st.lex.channels_by_first.get(lower[k], ()) if 0 <= k < len(lower) else ():
         if lower[k : k + len(ch)] == ch:
             return ch, k + len(ch)
     return None
@@ -169,7 +172,7 @@ def document_subject(st: DocState, cue: Cue) -> str | None:
         k -= 1
     if k < 0 or ix.tok_quoted[k]:
         return None
-    for ch in st.lex.channels:
+    for ch in st.lex.channels_by_last.get(ix.lower[k], ()) if k < len(ix.lower) else ():
         s = k - len(ch) + 1
         if s >= 0 and ix.lower[s : k + 1] == ch:
             # a determiner or a possessor within a few words before it

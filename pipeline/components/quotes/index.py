@@ -4,8 +4,9 @@ plain lists (the passes look words up by index far more often than spaCy's Token
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
-from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER, TAG
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, TAG
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.components.caches import doc_text, doc_words
@@ -42,13 +43,15 @@ class DocIndex:
         # punctuation or white space, per token
         flags = doc.to_array([IS_PUNCT, IS_SPACE]) if len(doc) else None
         self.punct = ((flags[:, 0] + flags[:, 1]) != 0).tolist() if flags is not None else []
+        # character offsets per token (start, end), and the token starting at each start offset
+        offsets = doc.to_array([IDX, LENGTH]) if len(doc) else None
+        self.idx: list[int] = offsets[:, 0].tolist() if offsets is not None else []
+        self.tok_end: list[int] = (offsets[:, 0] + offsets[:, 1]).tolist() if offsets is not None else []
+        self.token_starting_at = {c: i for i, c in enumerate(self.idx)}
         self.tok_quoted = [False] * len(doc)
         for qs, qe in self.quoted:
-            quoted_span = doc.char_span(qs, qe, alignment_mode="expand")
-            if quoted_span is not None:
-                for qt in quoted_span:
-                    if qs <= qt.idx < qe:
-                        self.tok_quoted[qt.i] = True
+            for i in self.starting_between(qs, qe):
+                self.tok_quoted[i] = True
 
     # ---------------------------------------------------------------- characters
     def char(self, m: Mention) -> tuple[int, int]:
@@ -56,8 +59,7 @@ class DocIndex:
 
     def tok_chars(self, start: int, end: int) -> tuple[int, int]:
         """Character offsets of the tokens `[start, end)`."""
-        last = self.doc[end - 1]
-        return self.doc[start].idx, last.idx + len(last.text)
+        return self.idx[start], self.tok_end[end - 1]
 
     def span_text(self, m: Mention) -> str:
         s, e = self.char(m)
@@ -88,6 +90,9 @@ class DocIndex:
 
     # ---------------------------------------------------------------- tokens
     def tok_at(self, c: int) -> Token | None:
+        i = self.token_starting_at.get(c)
+        if i is not None:  # the common case: a mention's or a cue's first character
+            return self.doc[i]
         span = self.doc.char_span(c, min(c + 1, len(self.text)), alignment_mode="expand")
         if span is None or len(span) == 0:
             return None
@@ -95,12 +100,14 @@ class DocIndex:
 
     def toks_between(self, lo: int, hi: int) -> list[Token]:
         """Tokens whose start is in [lo, hi) (character offsets)."""
+        doc = self.doc
+        return [doc[i] for i in self.starting_between(lo, hi)]
+
+    def starting_between(self, lo: int, hi: int) -> range:
+        """Indexes of the tokens whose start is in [lo, hi) (character offsets)."""
         if hi <= lo:
-            return []
-        span = self.doc.char_span(lo, hi, alignment_mode="expand")
-        if span is None:
-            return []
-        return [t for t in span if lo <= t.idx < hi]
+            return range(0)
+        return range(bisect_left(self.idx, lo), bisect_left(self.idx, hi))
 
     def is_title_case(self, seg: Segment) -> bool:
         words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", self.text[seg.start : seg.end])]

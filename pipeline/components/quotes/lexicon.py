@@ -98,7 +98,14 @@ class QuoteLexicon:
             self.anon_by_first.setdefault(phrase[0], []).append(phrase)
             self.anon_by_last.setdefault(phrase[-1], []).append(phrase)
         self.nominals: dict[str, list[Label]] = {k.lower(): v for k, v in lex.nominal_heads.items()}
-        self.channels = sorted((c.split() for c in lex.channel_nouns), key=len, reverse=True)
+        channels = sorted((c.split() for c in lex.channel_nouns), key=len, reverse=True)
+        # the same, by first and by last word (longest first): the finders ask "does one start/end here?" of
+        # most tokens, and a scan of every channel noun each time showed in profiles
+        self.channels_by_first: dict[str, list[list[str]]] = {}
+        self.channels_by_last: dict[str, list[list[str]]] = {}
+        for ch in channels:
+            self.channels_by_first.setdefault(ch[0], []).append(ch)
+            self.channels_by_last.setdefault(ch[-1], []).append(ch)
         self.stop = set(lex.name_stopwords)
         # possessive names of speaking bodies (“China's Ministry of Commerce”), apostrophes as "'": a speaker
         # the entity rules left unlinked because the text writes “China’s” is still found by its full form

@@ -67,11 +67,11 @@ def _within_paragraph(st: DocState, sent: Span, cue: Cue) -> Span:
     ix = st.ix
     if "\n" not in ix.text[sent.start_char : sent.end_char]:
         return sent
-    ps, pe = ix.para_of(ix.doc[cue.start].idx)
+    ps, pe = ix.para_of(ix.idx[cue.start])
     lo, hi = sent.start, sent.end
-    while lo < cue.start and ix.doc[lo].idx < ps:
+    while lo < cue.start and ix.idx[lo] < ps:
         lo += 1
-    while hi > cue.end and ix.doc[hi - 1].idx >= pe:
+    while hi > cue.end and ix.idx[hi - 1] >= pe:
         hi -= 1
     return sent if (lo, hi) == (sent.start, sent.end) else ix.doc[lo:hi]
 
@@ -121,7 +121,7 @@ def _frame(st: DocState, sent: Span, cue: Cue) -> Attribution | None:
     if first is None or first == cue.end:
         return None
     # “call it the so-called “chip war””: the marks name a term (a scare quote), they quote nobody
-    lead = ix.text[ix.doc[cue.end].idx : ix.doc[first].idx].lower()
+    lead = ix.text[ix.idx[cue.end] : ix.idx[first]].lower()
     if any(m in lead for m in st.lex.words.scare_markers):
         return None
     # “what she called the “abuse””: the description belongs to the quote around it
@@ -191,11 +191,11 @@ def _that_clause(st: DocState, sent: Span, cue: Cue) -> Reading:
         and not (k + 1 < s_hi and lower[k + 1] in words.not_after_that)
     ):
         return NO_MATCH
-    content = _trim_end(st, list(ix.doc[k:s_hi]))
     sp = speaker_before_cue(st, cue, s_lo) or subject_of_sentence(st, cue, s_lo) or parse_subject(st, cue)
-    if sp is not None and content:
-        return _make(st, content, cue, sp, QuoteRule.INDIRECT_THAT, sent)
-    return NO_MATCH
+    if sp is None:
+        return NO_MATCH
+    content = _trim_end(st, list(ix.doc[k:s_hi]))
+    return _make(st, content, cue, sp, QuoteRule.INDIRECT_THAT, sent) if content else NO_MATCH
 
 
 def _clause_before_cue(st: DocState, sent: Span, cue: Cue) -> Reading:
@@ -225,8 +225,10 @@ def _clause_before_cue(st: DocState, sent: Span, cue: Cue) -> Reading:
         # an attribution inside the sentence (“…, the ministry said, adding …”) is only a speaker and its cue
         # between two commas; “… in breach of U.S. rules, because …” is no attribution
         return NO_MATCH
+    if sp is None:
+        return NO_MATCH
     content = _skip_dateline(st, _trim_end(st, list(ix.doc[s_lo:comma])))
-    if sp is not None and content and len(content) >= 4:
+    if content and len(content) >= 4:
         return _make(st, content, cue, sp, QuoteRule.INDIRECT_POST, sent)
     return NO_MATCH
 
@@ -307,8 +309,10 @@ def _clause_after_verb(st: DocState, sent: Span, cue: Cue) -> Reading:
         sp = subject_of_sentence(st, cue, s_lo)
     if sp is None:
         sp = parse_subject(st, cue)
+    if sp is None:
+        return None
     content = _trim_end(st, _skip_time_words(list(doc[cue.end : s_hi])))
-    if sp is not None and content and len(content) >= 4 and _has_finite_verb(st, cue, content):
+    if content and len(content) >= 4 and _has_finite_verb(st, cue, content):
         return _make(st, content, cue, sp, QuoteRule.INDIRECT_CLAUSE, sent)
     return None
 
