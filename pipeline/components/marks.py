@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # opening mark -> closing marks that may end it
 _PAIRS: dict[str, tuple[str, ...]] = {
@@ -59,8 +60,10 @@ class MarkScan:
 def lines_are_paragraphs(text: str) -> bool:
     """Whether `text` holds one paragraph per line (text from HTML) rather than hard-wrapped lines: some line
     is longer than a wrap width, and most lines after the first (a headline) end a sentence."""
+    if not any(len(line) > _WRAP_WIDTH for line in text.split("\n")):
+        return False  # hard-wrapped (wire copy): asked first, it spares the scan of line ends
     ends = [m.start() for m in _LINE_END.finditer(text)]
-    if not ends or not any(len(line) > _WRAP_WIDTH for line in text.split("\n")):
+    if not ends:
         return False
     closed = sum(1 for e in ends[1:] if text[e - 1] in _SENTENCE_END)
     return len(ends) == 1 or closed * 2 >= len(ends) - 1
@@ -69,6 +72,12 @@ def lines_are_paragraphs(text: str) -> bool:
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """Paragraph spans: a blank line, or a newline followed by an indent, ends a paragraph; in text with one
     paragraph per line (`lines_are_paragraphs`) every newline does, so a headline is a paragraph of its own."""
+    return list(_paragraphs(text))
+
+
+@lru_cache(maxsize=4)
+def _paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    # the quote stage asks twice per document (its index, the mark scan); a str caches its own hash
     out = []
     pos = 0
     breaks = _LINE if "\n" in text and lines_are_paragraphs(text) else _PARA
@@ -78,7 +87,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         pos = m.end()
     if pos < len(text):
         out.append((pos, len(text)))
-    return [(s, e) for s, e in out if text[s:e].strip()]
+    return tuple((s, e) for s, e in out if text[s:e].strip())
 
 
 def _is_opener(text: str, i: int, mark: str) -> bool:
