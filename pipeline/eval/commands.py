@@ -48,6 +48,9 @@ def register(app: typer.Typer) -> None:
         update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Rewrite the baseline with this "
                                                       "run's scores (deliberately).")] = False,
         baseline: Annotated[Path | None, typer.Option("--baseline", help="Baseline file.")] = None,
+        blind_test: Annotated[bool, typer.Option("--blind-test", help="Score and check the test splits but show "
+                                                 "none of their figures or errors (tune on dev without seeing "
+                                                 "test).")] = False,
     ) -> None:
         """Score the pipeline against gold files and/or PolNeAR.
 
@@ -64,6 +67,9 @@ def register(app: typer.Typer) -> None:
         if (check_baseline or update_baseline) and (not all_sets or gold or polnear or pred or limit):
             err.print("[red]--check-baseline/--update-baseline compare whole --all runs: "
                       "no --gold, --polnear, --pred or --limit with them[/red]")
+            raise typer.Exit(2)
+        if blind_test and update_baseline:
+            err.print("[red]--blind-test hides the test scores that --update-baseline would write: give one[/red]")
             raise typer.Exit(2)
         if pred is not None and (all_sets or len(gold or []) + (polnear is not None) != 1):
             err.print("[red]--pred scores one prediction file against one --gold file or one --polnear split[/red]")
@@ -98,6 +104,13 @@ def register(app: typer.Typer) -> None:
                 err.print(f"[red]{e}[/red]", highlight=False)
                 raise typer.Exit(2) from e
             status = 1 if checked.failed else 0
+            if blind_test:
+                checked = bl.blinded(checked)
+        if blind_test:
+            hidden = [name for name in run.results if bl.is_test_set(name)]
+            run.results = {name: res for name, res in run.results.items() if name not in hidden}
+            for name in hidden:
+                err.print(f"{name}: scored, figures hidden (--blind-test)", highlight=False)
         if as_json:
             # plain JSON (no colour, no wrapping) so it pipes into other tools unchanged
             doc = run_json(run, top=top, diff=diff, checked=checked, headline=bl.headline(run))
@@ -110,8 +123,9 @@ def register(app: typer.Typer) -> None:
             for note in checked.notes:
                 err.print(f"[yellow]{note}[/yellow]", highlight=False)
             if checked.failed:
-                drops = ", ".join(f"{c.key} {c.baseline:.3f}->{c.current:.3f}" for c in checked.drops
-                                  if c.baseline is not None and c.current is not None)
+                drops = ", ".join(f"{c.key} {c.baseline:.3f}->{c.current:.3f}"
+                                  if c.baseline is not None and c.current is not None else c.key
+                                  for c in checked.drops)
                 err.print(f"[red]baseline check failed: {drops}[/red]", highlight=False)
             else:
                 err.print(f"baseline check passed ({sum(c.status == 'ok' for c in checked.checks)} scores)")

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.eval.baseline import BaselineMissing, EvalRun, check, headline, read_baseline, write_baseline
+from pipeline.eval.baseline import (
+    BaselineMissing,
+    EvalRun,
+    blinded,
+    check,
+    headline,
+    read_baseline,
+    write_baseline,
+)
 from pipeline.eval.metrics import PRF, Acc, GoldScores
 from pipeline.eval.polnear import PolnearScores
 
@@ -101,3 +109,15 @@ def test_write_refuses_partial_runs(tmp_path: Path) -> None:
 def test_missing_baseline_says_how_to_create_it(tmp_path: Path) -> None:
     with pytest.raises(BaselineMissing, match="--update-baseline"):
         read_baseline(tmp_path / "none.json")
+
+
+def test_blinded_check_keeps_only_the_status_of_test_splits() -> None:
+    run = _run()
+    run.results["gold_test"] = run.results["gold_dev"]
+    scores = {**headline(run), "gold_test.speaker_acc": 0.9}  # a drop on the held-out split
+    result = blinded(check(run, {"scores": scores, "tolerance": 0.01}))
+    by_key = {c.key: c for c in result.checks}
+    assert (by_key["gold_test.speaker_acc"].baseline, by_key["gold_test.speaker_acc"].current) == (None, None)
+    assert by_key["gold_test.speaker_acc"].status == "drop"
+    assert result.failed
+    assert by_key["gold_dev.speaker_acc"].current == 0.5

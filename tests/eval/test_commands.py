@@ -79,6 +79,7 @@ def test_runs_the_pipeline_without_pred(data_dir: Path) -> None:
         ["--all", "--limit", "3", "--check-baseline"],
         ["--all", "--pred", "p.jsonl"],
         ["--gold", "a.jsonl", "--gold", "b.jsonl", "--pred", "p.jsonl"],
+        ["--all", "--blind-test", "--update-baseline"],  # the baseline would lose the hidden test scores
     ],
 )
 def test_usage_errors(args: list[str]) -> None:
@@ -112,3 +113,17 @@ def test_annotate_cli(data_dir: Path, tmp_path: Path) -> None:
     res = CliRunner().invoke(app, args)
     assert res.exit_code == 2
     assert "--force" in res.stderr
+
+
+def test_blind_test_hides_a_test_split(data_dir: Path, tmp_path: Path) -> None:
+    """A gold file named as a held-out split is scored but none of its figures or errors are shown."""
+    held_out = tmp_path / "x_test.jsonl"
+    held_out.write_bytes((data_dir / "gold" / "dev.jsonl").read_bytes())
+    args = ["--gold", str(held_out), "--pred", str(data_dir / "gold" / "dev.pred.jsonl"),
+            "--shared", str(data_dir / "shared")]
+    code, out, err = _eval(*args, "--blind-test", "--json")
+    assert code == 0
+    assert json.loads(out)["results"] == {}
+    assert "gold_x_test: scored, figures hidden (--blind-test)" in err
+    code, out, _ = _eval(*args, "--json")
+    assert list(json.loads(out)["results"]) == ["gold_x_test"]
