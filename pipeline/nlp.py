@@ -12,7 +12,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 
 import pipeline.components  # noqa: F401  (registers the trade_* factories)
 from pipeline.components.caches import TEXT_KEY
@@ -108,6 +108,18 @@ def _split_us_hyphen(nlp: Language) -> None:
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
+def _split_model_number_period(nlp: Language) -> None:
+    """Split a sentence's final period off a model number ending in a capital (`910D.`, `MI308X.`, `B30A.`):
+    spaCy's English suffixes split a period after a digit or a lower-case letter, not after a capital, which
+    keeps `U.S.` whole but glued the period to chip and part numbers, so the packs never matched them."""
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+    if nlp.lang != "en":
+        return
+    suffixes = [*(nlp.Defaults.suffixes or []), r"(?<=[0-9][A-Z])\."]
+    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+
+
 def load_base(settings: Settings) -> Language:
     """The trained pipeline named in settings, or a blank English one with a sentencizer."""
     name = settings.model_name
@@ -141,6 +153,7 @@ def build_nlp(settings: Settings) -> Language:
     nlp.max_length = max(nlp.max_length, settings.max_chars + 1)
     with _special_cases_loaded_once(nlp):
         _split_us_hyphen(nlp)
+        _split_model_number_period(nlp)
         _fast_affixes(nlp)
     packs = cached_packs(tuple(str(p) for p in settings.rules_dirs))
     nlp.meta[RULES_VERSION_META] = packs.version  # what records carry; read back from a cached pipeline

@@ -11,6 +11,7 @@ from pipeline.nlp import (
     _DIGIT_OR_APOSTROPHE,
     _fast_affixes,
     _InfixFinditer,
+    _split_model_number_period,
     _split_us_hyphen,
     _SuffixSearch,
     _UrlMatch,
@@ -30,8 +31,9 @@ TRICKY = [
 
 def _pair(nlp_factory):
     plain, fast = nlp_factory(), nlp_factory()
-    _split_us_hyphen(plain)
-    _split_us_hyphen(fast)
+    for nlp in (plain, fast):
+        _split_us_hyphen(nlp)
+        _split_model_number_period(nlp)
     _fast_affixes(fast)
     return plain, fast
 
@@ -44,6 +46,24 @@ def _tokens(nlp, text):
 def test_fast_affixes_keep_the_tokens(text):
     plain, fast = _pair(lambda: spacy.blank("en"))
     assert _tokens(fast, text) == _tokens(plain, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "last"),
+    [
+        ("Huawei is testing the Ascend 910D.", ["910D", "."]),
+        ("AMD sells the MI308X.", ["MI308X", "."]),
+        ("a cut-down B30A. Then", ["B30A", ".", "Then"]),
+        ("the RTX 5090D.", ["5090D", "."]),
+        ("shipped to the U.S.", ["the", "U.S."]),  # an abbreviation keeps its period
+        ("met at 3 p.m.", ["3", "p.m."]),
+        ("the H20.", ["H20", "."]),  # after a digit spaCy already split it
+    ],
+)
+def test_a_final_period_leaves_a_model_number(text, last):
+    nlp = spacy.blank("en")
+    _split_model_number_period(nlp)
+    assert [t.text for t in nlp.make_doc(text)][-len(last):] == last
 
 
 def test_fast_affixes_are_installed_once_and_only_for_english():
