@@ -124,89 +124,115 @@ def _nested_straight(text: str, i: int, para_end: int) -> bool:
 
 def scan_marks(text: str) -> MarkScan:
     """Pair the marks of `text`; only outermost pairs become segments (nested ones are content)."""
-    scan = MarkScan()
-    paras = paragraphs(text)
-    para_end_at = [e for _, e in paras]
-    para_idx = 0
-    stack: list[tuple[str, int]] = []  # (mark, position) of the open outer quote (depth <= 2)
-    group = 0
-    seg_group: int | None = None
+    scanner = _Scanner(text)
     for m in _TOKEN.finditer(text):
         i, mark = m.start(), m.group()
-        # a paragraph boundary passed while a quote was open: close it at the paragraph end
-        while para_idx < len(paras) and paras[para_idx][1] <= i:
-            if stack and len(stack) == 1:
-                o_mark, o_pos = stack[0]
-                pe = para_end_at[para_idx]
+        scanner.pass_paragraph_ends(i)
+        if mark in ("‘", "’", "'") and (_single_is_apostrophe(text, i) or (mark == "'" and not scanner.stack)):
+            continue
+        if scanner.stack:
+            scanner.inside_quote(mark, i)
+        else:
+            scanner.outside_quote(mark, i)
+    return scanner.finish()
+
+
+class _Scanner:
+    """The state of one left-to-right pass over the marks of a text."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.scan = MarkScan()
+        self.paras = paragraphs(text)
+        self.para_idx = 0
+        self.stack: list[tuple[str, int]] = []  # (mark, position) of the open outer quote (depth <= 2)
+        self.group = 0
+        self.seg_group: int | None = None  # the group a quote continued from the last paragraph belongs to
+
+    def pass_paragraph_ends(self, i: int) -> None:
+        """Paragraph boundaries passed while a quote was open close it at the paragraph's end."""
+        text, paras = self.text, self.paras
+        while self.para_idx < len(paras) and paras[self.para_idx][1] <= i:
+            if len(self.stack) == 1:
+                o_mark, o_pos = self.stack[0]
                 start = o_pos + len(o_mark)
-                end = pe
+                end = paras[self.para_idx][1]
                 while end > start and text[end - 1].isspace():
                     end -= 1
-                if seg_group is None:
-                    seg_group = group
-                    group += 1
-                scan.segments.append(Segment(o_pos, start, end, end, o_mark, seg_group, closed=False))
-                stack = []
+                if self.seg_group is None:
+                    self.seg_group = self.group
+                    self.group += 1
+                self.scan.segments.append(Segment(o_pos, start, end, end, o_mark, self.seg_group, closed=False))
+                self.stack = []
                 # the next paragraph continues the quote only if it opens with a mark
-                nxt_start = paras[para_idx + 1][0] if para_idx + 1 < len(paras) else None
-                if nxt_start is None or text[nxt_start : nxt_start + 1] not in _DOUBLE_OPEN | {"‘"}:
-                    seg_group = None
-            elif stack:
-                stack = []
-                seg_group = None
-            para_idx += 1
-        if mark in ("‘", "’", "'") and (_single_is_apostrophe(text, i) or (mark == "'" and not stack)):
-            continue
-        if stack:
-            o_mark, o_pos = stack[-1]
-            if mark in _PAIRS.get(o_mark, ()) and _is_closer(text, i, mark) and i > o_pos + len(o_mark):
-                stack.pop()
-                if not stack:
-                    start = o_pos + len(o_mark)
-                    cont = seg_group is not None
-                    g = seg_group if seg_group is not None else group
-                    if seg_group is None:
-                        group += 1
-                    scan.segments.append(Segment(o_pos, start, i, i + len(mark), o_mark, g, True, cont))
-                    seg_group = None
-                continue
-            # a nested quote of another style opens inside the outer one
-            if mark in _PAIRS and mark != o_mark and len(stack) < 2 and _is_opener(text, i, mark):
+                nxt = paras[self.para_idx + 1][0] if self.para_idx + 1 < len(paras) else None
+                if nxt is None or text[nxt : nxt + 1] not in _DOUBLE_OPEN | {"‘"}:
+                    self.seg_group = None
+            elif self.stack:
+                self.stack = []
+                self.seg_group = None
+            self.para_idx += 1
+
+    def inside_quote(self, mark: str, i: int) -> None:
+        """A mark while a quote is open: its closer, a nested opener, a fresh opener, or an unpaired mark."""
+        text, stack = self.text, self.stack
+        o_mark, o_pos = stack[-1]
+        if mark in _PAIRS.get(o_mark, ()) and _is_closer(text, i, mark) and i > o_pos + len(o_mark):
+            stack.pop()
+            if not stack:
+                self._close(o_mark, o_pos, i, mark)
+            return
+        # a nested quote of another style opens inside the outer one
+        if mark in _PAIRS and mark != o_mark and len(stack) < 2 and _is_opener(text, i, mark):
+            stack.append((mark, i))
+            return
+        if mark == o_mark == '"' and len(stack) == 1 and _is_opener(text, i, mark):
+            pe = self.paras[self.para_idx][1] if self.para_idx < len(self.paras) else len(text)
+            if _nested_straight(text, i, pe):
+                # “" … so-called "reciprocal tariffs" on … "”: a quote inside a quote with the same marks
                 stack.append((mark, i))
-                continue
-            if mark == o_mark == '"' and len(stack) == 1 and _is_opener(text, i, mark):
-                pe = paras[para_idx][1] if para_idx < len(paras) else len(text)
-                if _nested_straight(text, i, pe):
-                    # “" … so-called "reciprocal tariffs" on … "”: a quote inside a quote with the same marks
-                    stack.append((mark, i))
-                    continue
-            if mark == o_mark and mark in ("“", '"') and _is_opener(text, i, mark) and len(stack) == 1:
-                # an unclosed quote followed by a new opener in the same paragraph: drop the first
-                scan.unpaired.append(o_pos)
-                stack = [(mark, i)]
-                continue
-            if mark not in ("’", "'"):
-                scan.unpaired.append(i)
-            continue
+                return
+        if mark == o_mark and mark in ("“", '"') and _is_opener(text, i, mark) and len(stack) == 1:
+            # an unclosed quote followed by a new opener in the same paragraph: drop the first
+            self.scan.unpaired.append(o_pos)
+            self.stack = [(mark, i)]
+            return
+        if mark not in ("’", "'"):
+            self.scan.unpaired.append(i)
+
+    def _close(self, o_mark: str, o_pos: int, i: int, mark: str) -> None:
+        continued = self.seg_group is not None
+        g = self.seg_group if self.seg_group is not None else self.group
+        if self.seg_group is None:
+            self.group += 1
+        self.scan.segments.append(Segment(o_pos, o_pos + len(o_mark), i, i + len(mark), o_mark, g, True, continued))
+        self.seg_group = None
+
+    def outside_quote(self, mark: str, i: int) -> None:
+        """A mark while no quote is open: an opener, or an unpaired mark."""
+        text = self.text
         if mark in _PAIRS and _is_opener(text, i, mark):
             if mark in ("‘", "'"):
                 # a single mark opens an outer quote only when a matching closer follows in the paragraph
-                pe = next((e for s, e in paras if s <= i < e), len(text))
+                pe = next((e for s, e in self.paras if s <= i < e), len(text))
                 if not re.search(r"[’'](?![A-Za-z0-9])", text[i + 1 : pe]):
-                    continue
-            stack.append((mark, i))
-            continue
+                    return
+            self.stack.append((mark, i))
+            return
         if mark not in ("’", "'"):
-            scan.unpaired.append(i)
-    if stack:
-        o_mark, o_pos = stack[0]
-        scan.unpaired.append(o_pos)
-    for k, s in enumerate(scan.segments):
-        if k > 0 and scan.segments[k - 1].group == s.group:
-            s.continuation = True
-        # the content is the words inside the marks: not the spaces of " … " (marks with spaces inside)
-        while s.start < s.end and text[s.start].isspace():
-            s.start += 1
-        while s.end > s.start and text[s.end - 1].isspace():
-            s.end -= 1
-    return scan
+            self.scan.unpaired.append(i)
+
+    def finish(self) -> MarkScan:
+        """Report a quote left open; mark continuations; trim the spaces inside the marks."""
+        text, scan = self.text, self.scan
+        if self.stack:
+            scan.unpaired.append(self.stack[0][1])
+        for k, seg in enumerate(scan.segments):
+            if k > 0 and scan.segments[k - 1].group == seg.group:
+                seg.continuation = True
+            # the content is the words inside the marks: not the spaces of " … " (marks with spaces inside)
+            while seg.start < seg.end and text[seg.start].isspace():
+                seg.start += 1
+            while seg.end > seg.start and text[seg.end - 1].isspace():
+                seg.end -= 1
+        return scan
