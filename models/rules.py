@@ -377,6 +377,11 @@ class MeasureLexicon(BaseModel):
         description="words before a capital that make it the venue, not a party ('talks in Paris')",
     )
     products: list[str] = Field(description="product and sector phrases a measure can cover ('electric vehicles')")
+    end_uses: list[str] = Field(
+        default_factory=list,
+        description="words after a measure's goods that name what the goods are for, not more goods "
+        "('graphite used in batteries': batteries is no item)",
+    )
     nominals: dict[str, list[str]] = Field(
         default_factory=dict, description="'chips' -> [CHIP]: nouns in quotes that refer back to a mention of a label"
     )
@@ -385,7 +390,7 @@ class MeasureLexicon(BaseModel):
     def _lists_lower(self) -> MeasureLexicon:
         for name in (
             "conditional", "liberalising", "restrictive", "effective_cues", "target_preps", "products",
-            "government_nouns", "venue_preps", "modifier_heads",
+            "government_nouns", "venue_preps", "modifier_heads", "end_uses",
         ):  # fmt: skip
             _lower_phrases(getattr(self, name), name.rstrip("s"))
         for status, words in self.status.items():

@@ -57,7 +57,7 @@ class TradeMeasures(PackBacked):
         view = read_doc(doc, with_sentences=bool(matches))
         triggers = find_triggers(text, self.rules, view.sentence_of, matches, low) if matches else []
         cands = [self._candidate(view, t) for t in triggers if not _inside_name(view, t)]
-        drafts = sorted(merge(cands, text), key=lambda d: (d.evidence[0], d.first.trigger.start))
+        drafts = sorted(merge(cands), key=lambda d: (d.evidence[0], d.first.trigger.start))
         about = quote_about(view, drafts, self.rules, low)
         for k, (_, ms) in enumerate(about):
             for m in ms:

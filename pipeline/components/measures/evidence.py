@@ -75,7 +75,8 @@ class Draft:
                 for m in self.targets
                 if m.jurisdiction is None or m.jurisdiction != actor.jurisdiction or m.label != "COUNTRY"
             ]
-        _extend(self.items, c.items, lambda i: (i.mention.canonical_id if i.mention else None) or (i.start, i.end))
+        # each distinct good once, at its first mention ("EVs" in the lead and again in the body is one item)
+        _extend(self.items, c.items, lambda i: i.key)
         self.actor = self.actor or c.actor
         self.rate = self.rate or c.rate
         self.announced = self.announced or c.announced
@@ -95,14 +96,11 @@ def _extend(into: list, more: list, key) -> None:  # type: ignore[no-untyped-def
             into.append(x)
 
 
-def _item_keys(items: list[ItemRef], text: str) -> set[str]:
-    return {
-        (i.mention.canonical_id if i.mention and i.mention.canonical_id else text[i.start : i.end].lower()).rstrip("s")
-        for i in items
-    }
+def _item_keys(items: list[ItemRef]) -> set[str]:
+    return {i.key for i in items}
 
 
-def _compatible(d: Draft, c: Candidate, text: str) -> bool:
+def _compatible(d: Draft, c: Candidate) -> bool:
     """Same instrument, actor and status, and not about different goods or targets; a report that names no
     actor of its own ("the rule also restricts ...") may differ in status: it tells more of the same measure."""
     if d.first.type != c.type or (d.first.status != c.status and c.actor is not None):
@@ -110,13 +108,13 @@ def _compatible(d: Draft, c: Candidate, text: str) -> bool:
     cj = c.actor.jurisdiction if c.actor else None
     if d.jurisdiction and cj and d.jurisdiction != cj:
         return False
-    if d.items and c.items and not (_item_keys(d.items, text) & _item_keys(c.items, text)):
+    if d.items and c.items and not (_item_keys(d.items) & _item_keys(c.items)):
         return False
     dt_, ct = {_party_key(m) for m in d.targets}, {_party_key(m) for m in c.targets}
     return not (dt_ and ct and not dt_ & ct)
 
 
-def merge(cands: list[Candidate], text: str) -> list[Draft]:
+def merge(cands: list[Candidate]) -> list[Draft]:
     """Measures from candidates: reports of an action create or extend one; other mentions of an instrument
     become evidence of the measure of that type they refer to (the latest before them, else the first after;
     with shared goods or targets when not definite), or nothing."""
@@ -124,7 +122,7 @@ def merge(cands: list[Candidate], text: str) -> list[Draft]:
     for c in cands:
         if not c.creates:
             continue
-        same = next((d for d in reversed(drafts) if _compatible(d, c, text)), None)
+        same = next((d for d in reversed(drafts) if _compatible(d, c)), None)
         if same is None and c.trigger.definite:
             # "the tariffs took effect on Monday": a later step of the measure named before
             same = next((d for d in reversed(drafts) if d.first.type == c.type), None)
@@ -139,12 +137,12 @@ def merge(cands: list[Candidate], text: str) -> list[Draft]:
         if not of_type:
             continue
         if not c.trigger.definite:
-            keys = _item_keys(c.items, text)
+            keys = _item_keys(c.items)
             parties = {_party_key(m) for m in [*c.targets, *([c.actor] if c.actor else [])]}
             of_type = [
                 d
                 for d in of_type
-                if (keys and keys & _item_keys(d.items, text))
+                if (keys and keys & _item_keys(d.items))
                 or (parties and parties & {_party_key(m) for m in [*d.targets, *([d.actor] if d.actor else [])]})
             ]
             if not of_type:

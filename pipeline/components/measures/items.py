@@ -36,6 +36,11 @@ class ItemRef:
     start: int
     end: int
     mention: MentionRef | None
+    key: str = ""  # the good it names (canonical id, else the lower-cased text without a plural s): once per measure
+
+
+def item_key(text: str, start: int, end: int, mention: MentionRef | None) -> str:
+    return (mention.canonical_id if mention and mention.canonical_id else text[start:end].lower()).rstrip("s")
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,12 @@ def item_window(trig: Trigger) -> tuple[int, int]:
 
 
 def find_items(view: DocView, trig: Trigger, rules: MeasureRules, start: int, end: int) -> list[ItemRef]:
-    """CHIP and MATERIAL mentions and product phrases in `[start, end)`, in text order, without repeats."""
+    """CHIP and MATERIAL mentions and product phrases in `[start, end)`, in text order, without repeats;
+    goods after an end-use phrase past the trigger ("graphite used in batteries") are what the items are for."""
+    if rules.end_use_re is not None:
+        use = rules.end_use_re.search(view.text, max(trig.end, start), end)
+        if use is not None:
+            end = use.start()
     found = [ItemRef(m.start, m.end, m) for m in view.mentions_in(start, end) if m.label in ("CHIP", "MATERIAL")]
     inside = view.mentions_in(start, end)
     taken = [(m.start, m.end) for m in inside]
@@ -78,13 +88,10 @@ def find_items(view: DocView, trig: Trigger, rules: MeasureRules, start: int, en
     out: list[ItemRef] = []
     seen: set[str] = set()
     for it in sorted(found, key=lambda i: i.start):
-        key = (
-            it.mention.canonical_id if it.mention and it.mention.canonical_id else view.text[it.start : it.end].lower()
-        )
-        key = key.rstrip("s")
+        key = item_key(view.text, it.start, it.end, it.mention)
         if key not in seen:
             seen.add(key)
-            out.append(it)
+            out.append(ItemRef(it.start, it.end, it.mention, key))
     return out
 
 

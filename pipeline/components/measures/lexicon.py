@@ -64,6 +64,7 @@ class MeasureRules:
     restrictive: frozenset[str]
     effective_re: re.Pattern[str] | None
     product_re: re.Pattern[str] | None
+    end_use_re: re.Pattern[str] | None  # "used in", "essential for": what follows names an end use, not goods
     target_preps: frozenset[str]
     origin_suffixes: frozenset[str]
     government_nouns: frozenset[str]
@@ -122,6 +123,7 @@ def rules_from_packs(packs: RulePacks) -> MeasureRules:
         restrictive=frozenset(words.restrictive),
         effective_re=phrase_regex(words.effective_cues),
         product_re=phrase_regex(words.products),
+        end_use_re=phrase_regex(words.end_uses),
         target_preps=frozenset(words.target_preps),
         origin_suffixes=frozenset(words.origin_suffixes),
         government_nouns=frozenset(words.government_nouns),
