@@ -79,7 +79,10 @@ class Draft:
         _extend(self.items, c.items, lambda i: i.key)
         self.actor = self.actor or c.actor
         self.rate = self.rate or c.rate
-        self.announced = self.announced or c.announced
+        if self.announced is None or (self.announced.of_speech and c.announced and not c.announced.of_speech):
+            # a day the text gives the action ("on Friday, the government decided") beats the day a report of
+            # it was made ("..., the ministry said on Sunday")
+            self.announced = c.announced
         self.effective = self.effective or c.effective
         self.policy = self.policy or c.policy
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from pipeline.components.measures.lexicon import MeasureRules, normal_form
@@ -87,3 +88,45 @@ def find_direction(trig: Trigger, status: str, rules: MeasureRules) -> str | Non
     if status in ("revoked", "suspended"):
         return "liberalising"
     return trig.entry.direction
+
+
+# an action announced this many days or more before the article is reported as one in force: news recalls
+# old measures ("the rules the U.S. announced in October last year") by the words of their announcement
+STALE_DAYS = 30
+
+
+def _day_range(value: str | None) -> tuple[dt.date, dt.date] | None:
+    """The first and last day an ISO date of any precision (`2025`, `2025-04`, `2025-04-02`) covers."""
+    if not value:
+        return None
+    try:
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 1:
+            return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+        if len(parts) == 2:
+            first = dt.date(parts[0], parts[1], 1)
+            nxt = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+            return first, nxt - dt.timedelta(days=1)
+        day = dt.date(parts[0], parts[1], parts[2])
+        return day, day
+    except ValueError:
+        return None
+
+
+def dated_status(status: str, announced: str | None, effective: str | None, published: str | None) -> str:
+    """The status the measure's dates settle against the publication day: announced with an effective day
+    already past, or announced long before it, is in force; in force from a day still to come is announced."""
+    pub = _day_range(published[:10] if published else None)
+    if pub is None or status not in ("announced", "in_force"):
+        return status
+    day = pub[0]
+    eff = _day_range(effective)
+    if eff is not None:
+        if eff[0] > day:
+            return "announced"
+        if eff[1] < day:
+            return "in_force"
+    ann = _day_range(announced)
+    if status == "announced" and ann is not None and (day - ann[1]).days >= STALE_DAYS:
+        return "in_force"
+    return status
