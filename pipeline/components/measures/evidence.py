@@ -103,15 +103,28 @@ def _item_keys(items: list[ItemRef]) -> set[str]:
     return {i.key for i in items}
 
 
+# statuses of one measure on its way to being in force
+STEPS_OF_ONE = frozenset({"proposed", "threatened", "announced", "in_force"})
+
+
 def _compatible(d: Draft, c: Candidate) -> bool:
     """Same instrument, actor and status, and not about different goods or targets; a report that names no
-    actor of its own ("the rule also restricts ...") may differ in status: it tells more of the same measure."""
-    if d.first.type != c.type or (d.first.status != c.status and c.actor is not None):
+    actor of its own ("the rule also restricts ...") may differ in status: it tells more of the same measure;
+    so may one of the same goods at another step on the way to being in force."""
+    if d.first.type != c.type:
         return False
+    shared_goods = bool(_item_keys(d.items) & _item_keys(c.items))
+    if d.first.status != c.status and c.actor is not None:
+        # the same goods under the same government, reported once as planned and once as taken ("plans to
+        # curb antimony exports" ... "the antimony export controls"), are one measure at two steps; a lifting
+        # or a pause stays its own measure
+        steps = {d.first.status, c.status}
+        if not (shared_goods and steps <= STEPS_OF_ONE):
+            return False
     cj = c.actor.jurisdiction if c.actor else None
     if d.jurisdiction and cj and d.jurisdiction != cj:
         return False
-    if d.items and c.items and not (_item_keys(d.items) & _item_keys(c.items)):
+    if d.items and c.items and not shared_goods:
         return False
     dt_, ct = {_party_key(m) for m in d.targets}, {_party_key(m) for m in c.targets}
     return not (dt_ and ct and not dt_ & ct)

@@ -212,3 +212,18 @@ def test_day_of_another_governments_statement_is_not_the_announcement(rules_nlp)
     )
     (m,) = dated_record(rules_nlp, text).measures
     assert (m.actor.jurisdiction, m.announced) == ("CA", None)
+
+
+def test_same_goods_planned_then_taken_is_one_measure(rules_nlp):
+    text = "Beijing said in May it plans to restrict antimony exports. In June, China imposed export curbs on antimony."
+    (m,) = dated_record(rules_nlp, text).measures
+    assert (m.type.value, m.actor.jurisdiction, len(m.evidence)) == ("export_control", "CN", 2)
+
+
+def test_other_goods_at_another_step_stay_apart(rules_nlp):
+    text = "Beijing said in May it plans to restrict antimony exports. In June, China imposed export curbs on gallium."
+    rec = dated_record(rules_nlp, text)
+    assert [(m.status.value, [i.text.text for i in m.items]) for m in rec.measures] == [
+        ("proposed", ["antimony"]),
+        ("in_force", ["gallium"]),
+    ]
