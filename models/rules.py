@@ -377,6 +377,11 @@ class MeasureLexicon(BaseModel):
         description="words before a capital that make it the venue, not a party ('talks in Paris')",
     )
     products: list[str] = Field(description="product and sector phrases a measure can cover ('electric vehicles')")
+    recipient_cues: list[str] = Field(
+        default_factory=list,
+        description="words between a government and a trigger after it that make the government the one the "
+        "measure hits, not the one taking it ('China, which was slapped with a 34% tariff', 'Vietnam faces a levy')",
+    )
     end_uses: list[str] = Field(
         default_factory=list,
         description="words after a measure's goods that name what the goods are for, not more goods "
@@ -390,7 +395,7 @@ class MeasureLexicon(BaseModel):
     def _lists_lower(self) -> MeasureLexicon:
         for name in (
             "conditional", "liberalising", "restrictive", "effective_cues", "target_preps", "products",
-            "government_nouns", "venue_preps", "modifier_heads", "end_uses",
+            "government_nouns", "venue_preps", "modifier_heads", "end_uses", "recipient_cues",
         ):  # fmt: skip
             _lower_phrases(getattr(self, name), name.rstrip("s"))
         for status, words in self.status.items():

@@ -65,6 +65,7 @@ class MeasureRules:
     effective_re: re.Pattern[str] | None
     product_re: re.Pattern[str] | None
     end_use_re: re.Pattern[str] | None  # "used in", "essential for": what follows names an end use, not goods
+    recipient_re: re.Pattern[str] | None  # "slapped with", "faces": the government before is the one hit
     target_preps: frozenset[str]
     origin_suffixes: frozenset[str]
     government_nouns: frozenset[str]
@@ -124,6 +125,7 @@ def rules_from_packs(packs: RulePacks) -> MeasureRules:
         effective_re=phrase_regex(words.effective_cues),
         product_re=phrase_regex(words.products),
         end_use_re=phrase_regex(words.end_uses),
+        recipient_re=phrase_regex(words.recipient_cues),
         target_preps=frozenset(words.target_preps),
         origin_suffixes=frozenset(words.origin_suffixes),
         government_nouns=frozenset(words.government_nouns),

@@ -57,6 +57,24 @@ CASES = [
     ("existing-measure-relative-actor",
      "The rule tightens enforcement of existing limits on cobalt exports that Indonesia enacted in 2024.",
      [("export_control", "in_force", "ID", [])]),
+    # the agent of a participle right after the trigger acts, not the government named before it
+    ("participle-agent-acts",
+     "Ottawa said the export restrictions imposed by the United States last year hurt its miners.",
+     [("export_control", "in_force", "US", [])]),
+    ("participle-announced-by",
+     "The move by Mexico follows similar tariffs announced by Brazil in March.",
+     [("import_tariff", "announced", "BR", [])]),
+    # a government that faces or is slapped with a measure is its target, not its actor
+    ("slapped-with-is-target",
+     "India, which was slapped with a 25% tariff, said it would keep talking.",
+     [("import_tariff", "announced", None, ["IN"])]),
+    ("faces-is-target",
+     "Vietnam now faces a 20% tariff on its shoes.",
+     [("import_tariff", "announced", None, ["VN"])]),
+    # "added <firms> to the list": the cue stands before the firms, however many are named
+    ("listing-cue-before-long-names",
+     "Japan has added Korea's Caldera Metals and Norland Mining Corporation to its export control list.",
+     [("entity_listing", "in_force", "JP", ["Caldera Metals", "Norland Mining Corporation"])]),
     # an infinitive of change after a deal or plan is announced
     ("infinitive-of-change",
      "The agreement commits India to lower its tariff on U.S. almonds.",
