@@ -377,6 +377,15 @@ class MeasureLexicon(BaseModel):
         description="words before a capital that make it the venue, not a party ('talks in Paris')",
     )
     products: list[str] = Field(description="product and sector phrases a measure can cover ('electric vehicles')")
+    item_bounds: list[str] = Field(
+        default_factory=list,
+        description="words before a trigger past which its goods are not looked for: the goods of a trigger stand "
+        "right before it ('gallium export curbs'), not across a preposition ('rare earths in response to tariffs')",
+    )
+    action_nouns: list[str] = Field(
+        default_factory=list,
+        description="nouns inside a trigger that make it a report of an action ('tariff hikes', 'tariff cut')",
+    )
     recipient_cues: list[str] = Field(
         default_factory=list,
         description="words between a government and a trigger after it that make the government the one the "
@@ -396,6 +405,7 @@ class MeasureLexicon(BaseModel):
         for name in (
             "conditional", "liberalising", "restrictive", "effective_cues", "target_preps", "products",
             "government_nouns", "venue_preps", "modifier_heads", "end_uses", "recipient_cues",
+            "action_nouns", "item_bounds",
         ):  # fmt: skip
             _lower_phrases(getattr(self, name), name.rstrip("s"))
         for status, words in self.status.items():

@@ -76,13 +76,13 @@ class TradeMeasures(PackBacked):
         quote = view.quote_at(trig.start, trig.end)
         speaker = view.mentions[quote.speaker_index] if quote and quote.speaker_index is not None else None
         parties = find_parties(view, trig, rules, speaker, cue.status if cue else None)
-        if cue is None and parties.owned and not reports_action(trig):
+        if cue is None and parties.owned and not reports_action(trig, rules):
             # "China's rare earth curbs": a government's measure named as existing (not "China's new curbs")
             status = "in_force"
-        lo, hi = item_window(trig)
+        lo, hi = item_window(trig, rules)
         items = find_items(view, trig, rules, lo, hi)
         rate = find_rate(view, trig)
-        reported = cue is not None or reports_action(trig) or parties.owned or _rate_of(view.text, trig, rate)
+        reported = cue is not None or reports_action(trig, rules) or parties.owned or _rate_of(view.text, trig, rate)
         creates = (reported or _parties_named(trig, parties, both=True)) and _parties_named(trig, parties)
         # a mention that creates no measure only adds evidence: its dates are never read
         other_speaker = bool(

@@ -51,9 +51,12 @@ class RateRef:
     unit: str
 
 
-def item_window(trig: Trigger) -> tuple[int, int]:
+def item_window(trig: Trigger, rules: MeasureRules) -> tuple[int, int]:
     words = trig.sentence.words
-    lo = max(trig.first_word - ITEM_BEFORE, 0)
+    lo = trig.first_word
+    # the goods before a trigger modify it ("steel and aluminium tariffs"): no further back than a bound word
+    while lo > max(trig.first_word - ITEM_BEFORE, 0) and words[lo - 1][2] not in rules.item_bounds:
+        lo -= 1
     hi = trig.last_word
     for k in range(trig.last_word, min(trig.last_word + ITEM_AFTER, len(words))):
         if words[k][2] in CLAUSE_ENDS:

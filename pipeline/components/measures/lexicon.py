@@ -66,6 +66,8 @@ class MeasureRules:
     product_re: re.Pattern[str] | None
     end_use_re: re.Pattern[str] | None  # "used in", "essential for": what follows names an end use, not goods
     recipient_re: re.Pattern[str] | None  # "slapped with", "faces": the government before is the one hit
+    action_nouns: frozenset[str]  # "tariff hikes": a trigger holding one reports an action
+    item_bounds: frozenset[str]  # the words before a trigger its goods do not reach past
     target_preps: frozenset[str]
     origin_suffixes: frozenset[str]
     government_nouns: frozenset[str]
@@ -126,6 +128,8 @@ def rules_from_packs(packs: RulePacks) -> MeasureRules:
         product_re=phrase_regex(words.products),
         end_use_re=phrase_regex(words.end_uses),
         recipient_re=phrase_regex(words.recipient_cues),
+        action_nouns=frozenset(words.action_nouns),
+        item_bounds=frozenset(words.item_bounds),
         target_preps=frozenset(words.target_preps),
         origin_suffixes=frozenset(words.origin_suffixes),
         government_nouns=frozenset(words.government_nouns),

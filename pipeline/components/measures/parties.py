@@ -153,14 +153,15 @@ AGENT_WORDS = 3
 
 
 def _agent_after(view: DocView, trig: Trigger, after: list[MentionRef]) -> MentionRef | None:
-    """The government after "by" in a participle right after the trigger ("duties imposed by Beijing")."""
+    """The government after "by" right after the trigger, or in a participle there ("tariff hikes by
+    Washington", "duties imposed by Beijing")."""
     for m in after:
         if not m.is_government:
             continue
         gap = [w.lower() for w in WORD.findall(view.text, trig.end, m.start)]
         if gap[-1:] == ["the"]:
             gap.pop()
-        if 2 <= len(gap) <= AGENT_WORDS + 1 and gap[-1] == "by" and gap[0].endswith("ed"):
+        if gap == ["by"] or (2 <= len(gap) <= AGENT_WORDS + 1 and gap[-1] == "by" and gap[0].endswith("ed")):
             return m
         return None
     return None

@@ -96,10 +96,13 @@ def find_status(text: str, trig: Trigger, rules: MeasureRules) -> StatusCue | No
     return None
 
 
-def reports_action(trig: Trigger) -> bool:
-    """A bare trigger still reports an action when an adjective says it is new ("new U.S. export curbs")."""
+def reports_action(trig: Trigger, rules: MeasureRules) -> bool:
+    """A bare trigger still reports an action when an adjective says it is new ("new U.S. export curbs") or
+    it names the change itself ("tariff hikes", "a tariff cut")."""
     words = trig.sentence.words
-    return any(w in NEW_WORDS for _, _, w in words[max(trig.first_word - 3, 0) : trig.first_word])
+    return any(w in NEW_WORDS for _, _, w in words[max(trig.first_word - 3, 0) : trig.first_word]) or any(
+        w in rules.action_nouns for _, _, w in words[trig.first_word : trig.last_word]
+    )
 
 
 def find_direction(trig: Trigger, status: str, rules: MeasureRules) -> str | None:

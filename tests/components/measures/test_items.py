@@ -18,6 +18,10 @@ CASES = [
     ("goods-before-end-use-kept",
      "Ottawa imposed tariffs on steel and aluminium used in cars.",
      ["steel", "aluminium"]),
+    # goods before a trigger modify it; not across a preposition
+    ("goods-before-a-bound-word",
+     "Brazil curbed lithium exports in response to tariff hikes by Canada.",
+     ["lithium"]),
     # a good named again in a later report of the same measure is one item, at its first mention
     ("repeated-good-once",
      "Canada will impose a 100% tariff on Chinese EVs from October 1. "

@@ -75,6 +75,16 @@ CASES = [
     ("listing-cue-before-long-names",
      "Japan has added Korea's Caldera Metals and Norland Mining Corporation to its export control list.",
      [("entity_listing", "in_force", "JP", ["Caldera Metals", "Norland Mining Corporation"])]),
+    # a trigger that names the change reports it; "by" right after it names the actor
+    ("action-noun-by-agent",
+     "Brazil curbed lithium exports in response to tariff hikes by Canada.",
+     [("export_control", "in_force", "BR", []), ("import_tariff", "in_force", "CA", [])]),
+    ("tax-on-imports",
+     "Mexico imposed a 10% tax on imports of Chinese shoes.",
+     [("import_tariff", "in_force", "MX", ["CN"])]),
+    ("curbs-on-the-sale",
+     "Washington imposed new curbs on the sale of AI chips to Malaysia.",
+     [("export_control", "in_force", "US", ["MY"])]),
     # an infinitive of change after a deal or plan is announced
     ("infinitive-of-change",
      "The agreement commits India to lower its tariff on U.S. almonds.",
