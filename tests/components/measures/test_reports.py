@@ -85,6 +85,14 @@ CASES = [
     ("curbs-on-the-sale",
      "Washington imposed new curbs on the sale of AI chips to Malaysia.",
      [("export_control", "in_force", "US", ["MY"])]),
+    # a duty against subsidies or dumping is trade defence, whatever noun names it
+    ("tariffs-against-subsidies",
+     "The EU imposed tariffs on Chinese electric vehicles to counter unfair subsidies.",
+     [("trade_defence", "in_force", "EU", ["CN"])]),
+    # a government taking a stake in a firm
+    ("state-stake",
+     "The Pentagon agreed to acquire a 15% stake in Caldera Metals.",
+     [("investment_measure", "in_force", "US", [])]),
     # an infinitive of change after a deal or plan is announced
     ("infinitive-of-change",
      "The agreement commits India to lower its tariff on U.S. almonds.",
