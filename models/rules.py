@@ -382,6 +382,11 @@ class MeasureLexicon(BaseModel):
         description="words before a trigger past which its goods are not looked for: the goods of a trigger stand "
         "right before it ('gallium export curbs'), not across a preposition ('rare earths in response to tariffs')",
     )
+    umbrella_goods: list[str] = Field(
+        default_factory=list,
+        description="class names of goods that are no item of their own when the goods they stand for follow "
+        "('critical minerals gallium and germanium', 'minerals such as antimony')",
+    )
     action_nouns: list[str] = Field(
         default_factory=list,
         description="nouns inside a trigger that make it a report of an action ('tariff hikes', 'tariff cut')",
@@ -405,7 +410,7 @@ class MeasureLexicon(BaseModel):
         for name in (
             "conditional", "liberalising", "restrictive", "effective_cues", "target_preps", "products",
             "government_nouns", "venue_preps", "modifier_heads", "end_uses", "recipient_cues",
-            "action_nouns", "item_bounds",
+            "action_nouns", "item_bounds", "umbrella_goods",
         ):  # fmt: skip
             _lower_phrases(getattr(self, name), name.rstrip("s"))
         for status, words in self.status.items():

@@ -90,12 +90,29 @@ def find_items(view: DocView, trig: Trigger, rules: MeasureRules, start: int, en
             taken.append((s, e))
     out: list[ItemRef] = []
     seen: set[str] = set()
-    for it in sorted(found, key=lambda i: i.start):
+    found.sort(key=lambda i: i.start)
+    for k, it in enumerate(found):
+        if k + 1 < len(found) and _umbrella_before(view.text, it, found[k + 1], rules):
+            continue
         key = item_key(view.text, it.start, it.end, it.mention)
         if key not in seen:
             seen.add(key)
             out.append(ItemRef(it.start, it.end, it.mention, key))
     return out
+
+
+# what may stand between a class of goods and the goods it stands for: "critical minerals gallium",
+# "minerals: nickel and cobalt", "metals, namely gallium"; but "three critical minerals including antimony"
+# names a part of the class, and the class stays an item
+_LIST_INTRO = re.compile(r"\s*(?:[,:(–—-]\s*)?(?:namely\s+)?")
+
+
+def _umbrella_before(text: str, it: ItemRef, nxt: ItemRef, rules: MeasureRules) -> bool:
+    """'critical minerals gallium, germanium and antimony': the class is named by all its members."""
+    if text[it.start : it.end].lower() not in rules.umbrella_goods:
+        return False
+    intro = _LIST_INTRO.match(text, it.end, nxt.start)
+    return intro is not None and intro.end() == nxt.start
 
 
 def find_rate(view: DocView, trig: Trigger) -> RateRef | None:

@@ -68,6 +68,7 @@ class MeasureRules:
     recipient_re: re.Pattern[str] | None  # "slapped with", "faces": the government before is the one hit
     action_nouns: frozenset[str]  # "tariff hikes": a trigger holding one reports an action
     item_bounds: frozenset[str]  # the words before a trigger its goods do not reach past
+    umbrella_goods: frozenset[str]  # "critical minerals": no item when the goods it stands for follow
     target_preps: frozenset[str]
     origin_suffixes: frozenset[str]
     government_nouns: frozenset[str]
@@ -130,6 +131,7 @@ def rules_from_packs(packs: RulePacks) -> MeasureRules:
         recipient_re=phrase_regex(words.recipient_cues),
         action_nouns=frozenset(words.action_nouns),
         item_bounds=frozenset(words.item_bounds),
+        umbrella_goods=frozenset(words.umbrella_goods),
         target_preps=frozenset(words.target_preps),
         origin_suffixes=frozenset(words.origin_suffixes),
         government_nouns=frozenset(words.government_nouns),

@@ -22,6 +22,19 @@ CASES = [
     ("goods-before-a-bound-word",
      "Brazil curbed lithium exports in response to tariff hikes by Canada.",
      ["lithium"]),
+    # a class of goods named by its members is no item of its own
+    ("class-named-by-members",
+     "Beijing banned exports of critical minerals gallium, germanium and antimony to Norland.",
+     ["gallium", "germanium", "antimony"]),
+    ("class-colon",
+     "Jakarta will restrict exports of two minerals: nickel and cobalt.",
+     ["nickel", "cobalt"]),
+    ("class-including-part-kept",
+     "Beijing banned exports of three critical minerals including antimony.",
+     ["critical minerals", "antimony"]),
+    ("class-alone-kept",
+     "Jakarta will restrict exports of critical minerals from January.",
+     ["critical minerals"]),
     # a good named again in a later report of the same measure is one item, at its first mention
     ("repeated-good-once",
      "Canada will impose a 100% tariff on Chinese EVs from October 1. "
