@@ -93,6 +93,17 @@ CASES = [
     ("state-stake",
      "The Pentagon agreed to acquire a 15% stake in Caldera Metals.",
      [("investment_measure", "in_force", "US", [])]),
+    # a quota is on exports or on imports by the words round it; a bare one is neither
+    ("export-quota",
+     "Jakarta will lift its ban on nickel exports and impose annual export quotas.",
+     [("export_ban", "revoked", "ID", []), ("export_control", "announced", "ID", [])]),
+    ("import-quota",
+     "Seoul set a quota on imports of Chinese steel.",
+     [("import_restriction", "announced", "KR", ["CN"])]),
+    # a fee or surcharge is a tariff only on imports
+    ("surcharge-on-imports",
+     "Ottawa imposed a 10% surcharge on imports of Chinese steel.",
+     [("import_tariff", "in_force", "CA", ["CN"])]),
     # an infinitive of change after a deal or plan is announced
     ("infinitive-of-change",
      "The agreement commits India to lower its tariff on U.S. almonds.",
@@ -133,6 +144,8 @@ NOT_REPORTED = [
     # a trigger that modifies another noun names no measure
     ("trigger-in-title", "Canada's chief tariff negotiator arrived in Tokyo on Monday."),
     ("trigger-of-revenue", "Officials said tariff revenue rose 40% in June."),
+    ("fee-not-on-imports", "Caldera agreed to pay a 15% surcharge to keep selling in Norland."),
+    ("bare-quota", "The quota system aims to stabilise prices."),
 ]  # fmt: skip
 
 
