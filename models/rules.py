@@ -377,6 +377,30 @@ class MeasureLexicon(BaseModel):
         description="words before a capital that make it the venue, not a party ('talks in Paris')",
     )
     products: list[str] = Field(description="product and sector phrases a measure can cover ('electric vehicles')")
+    item_bounds: list[str] = Field(
+        default_factory=list,
+        description="words before a trigger past which its goods are not looked for: the goods of a trigger stand "
+        "right before it ('gallium export curbs'), not across a preposition ('rare earths in response to tariffs')",
+    )
+    umbrella_goods: list[str] = Field(
+        default_factory=list,
+        description="class names of goods that are no item of their own when the goods they stand for follow "
+        "('critical minerals gallium and germanium', 'minerals such as antimony')",
+    )
+    action_nouns: list[str] = Field(
+        default_factory=list,
+        description="nouns inside a trigger that make it a report of an action ('tariff hikes', 'tariff cut')",
+    )
+    recipient_cues: list[str] = Field(
+        default_factory=list,
+        description="words between a government and a trigger after it that make the government the one the "
+        "measure hits, not the one taking it ('China, which was slapped with a 34% tariff', 'Vietnam faces a levy')",
+    )
+    end_uses: list[str] = Field(
+        default_factory=list,
+        description="words after a measure's goods that name what the goods are for, not more goods "
+        "('graphite used in batteries': batteries is no item)",
+    )
     nominals: dict[str, list[str]] = Field(
         default_factory=dict, description="'chips' -> [CHIP]: nouns in quotes that refer back to a mention of a label"
     )
@@ -385,7 +409,8 @@ class MeasureLexicon(BaseModel):
     def _lists_lower(self) -> MeasureLexicon:
         for name in (
             "conditional", "liberalising", "restrictive", "effective_cues", "target_preps", "products",
-            "government_nouns", "venue_preps", "modifier_heads",
+            "government_nouns", "venue_preps", "modifier_heads", "end_uses", "recipient_cues",
+            "action_nouns", "item_bounds", "umbrella_goods",
         ):  # fmt: skip
             _lower_phrases(getattr(self, name), name.rstrip("s"))
         for status, words in self.status.items():

@@ -31,7 +31,7 @@ TARIFF = {
     "type": "import_tariff", "status": "in_force", "direction": "restrictive",
     "actor": {"name": "United States", "jurisdiction": "US", "label": "COUNTRY"},
     "items": [_span(29, 34)], "rate": {**_span(38, 41), "value": 50, "unit": "percent"},
-    "effective": "2025-07-16", "trigger": _span(18, 25), "evidence": [_span(*S1)],
+    "announced": "2025-07-16", "trigger": _span(18, 25), "evidence": [_span(*S1)],
 }  # fmt: skip
 BAN = {
     "type": "export_ban", "status": "revoked", "direction": "liberalising",
@@ -70,7 +70,7 @@ def test_actor_jurisdiction_must_agree(rules_nlp):
 
 def test_attribute_errors_on_a_matched_pair(rules_nlp):
     off = {**TARIFF, "status": "announced", "rate": {**_span(38, 41), "value": 25, "unit": "percent"},
-           "effective": None, "announced": "2025-07-16"}  # fmt: skip
+           "announced": None, "effective": "2025-07-16"}  # fmt: skip
     scores = score_gold([(_gold([off]), TEXT, _pred(rules_nlp))]).measures
     assert scores.status.value == 0.0 and scores.rate.value == 0.0
     assert scores.dates.as_dict() == {"acc": 0.0, "correct": 0, "total": 2}

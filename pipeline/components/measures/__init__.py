@@ -26,7 +26,7 @@ from pipeline.components.measures.evidence import Candidate, Draft, merge
 from pipeline.components.measures.items import RateRef, find_items, find_rate, item_window
 from pipeline.components.measures.lexicon import WORD, MeasureRules, rules_from_packs
 from pipeline.components.measures.parties import PARTY_TYPES, Parties, find_parties
-from pipeline.components.measures.status import find_direction, find_status, reports_action
+from pipeline.components.measures.status import dated_status, find_direction, find_status, reports_action
 from pipeline.components.measures.triggers import Trigger, find_triggers
 from pipeline.components.pack_backed import PackBacked
 from pipeline.rules.packs import RulePacks
@@ -57,12 +57,12 @@ class TradeMeasures(PackBacked):
         view = read_doc(doc, with_sentences=bool(matches))
         triggers = find_triggers(text, self.rules, view.sentence_of, matches, low) if matches else []
         cands = [self._candidate(view, t) for t in triggers if not _inside_name(view, t)]
-        drafts = sorted(merge(cands, text), key=lambda d: (d.evidence[0], d.first.trigger.start))
+        drafts = sorted(merge(cands), key=lambda d: (d.evidence[0], d.first.trigger.start))
         about = quote_about(view, drafts, self.rules, low)
         for k, (_, ms) in enumerate(about):
             for m in ms:
                 drafts[m].quote_indexes.append(k)
-        doc._.trade_measures = [_as_dict(d) for d in drafts]
+        doc._.trade_measures = [_as_dict(d, view.published) for d in drafts]
         doc._.trade_quote_about = [
             {"start": q.start, "end": q.end, "mentions": ents, "measures": ms}
             for q, (ents, ms) in zip(view.quotes, about, strict=True)
@@ -76,16 +76,22 @@ class TradeMeasures(PackBacked):
         quote = view.quote_at(trig.start, trig.end)
         speaker = view.mentions[quote.speaker_index] if quote and quote.speaker_index is not None else None
         parties = find_parties(view, trig, rules, speaker, cue.status if cue else None)
-        if cue is None and parties.owned and not reports_action(trig):
+        if cue is None and parties.owned and not reports_action(trig, rules):
             # "China's rare earth curbs": a government's measure named as existing (not "China's new curbs")
             status = "in_force"
-        lo, hi = item_window(trig)
+        lo, hi = item_window(trig, rules)
         items = find_items(view, trig, rules, lo, hi)
         rate = find_rate(view, trig)
-        reported = cue is not None or reports_action(trig) or parties.owned or _rate_of(view.text, trig, rate)
+        reported = cue is not None or reports_action(trig, rules) or parties.owned or _rate_of(view.text, trig, rate)
         creates = (reported or _parties_named(trig, parties, both=True)) and _parties_named(trig, parties)
         # a mention that creates no measure only adds evidence: its dates are never read
-        announced, effective = _dates(view, trig, status, rules) if creates else (None, None)
+        other_speaker = bool(
+            speaker is not None
+            and speaker.is_government
+            and parties.actor is not None
+            and speaker.jurisdiction != parties.actor.jurisdiction
+        )
+        announced, effective = _dates(view, trig, status, rules, other_speaker) if creates else (None, None)
         return Candidate(
             trigger=trig,
             type=trig.entry.type,
@@ -150,9 +156,11 @@ def _rate_of(text: str, trig: Trigger, rate: RateRef | None) -> bool:
     return False
 
 
-def _dates(view: DocView, trig: Trigger, status: str, rules: MeasureRules) -> tuple[DateRef | None, DateRef | None]:
-    """The nearest announced and effective dates of the trigger's sentence; a plain date of a measure in
-    force is when it took effect."""
+def _dates(
+    view: DocView, trig: Trigger, status: str, rules: MeasureRules, other_speaker: bool
+) -> tuple[DateRef | None, DateRef | None]:
+    """The nearest announced and effective dates of the trigger's sentence; a plain date of talks held is
+    when they took place. `other_speaker`: the trigger is quoted from a government other than the actor."""
     key = (trig.sentence.start, trig.sentence.end)
     dates = view.dates.get(key)
     if dates is None:
@@ -165,10 +173,12 @@ def _dates(view: DocView, trig: Trigger, status: str, rules: MeasureRules) -> tu
 
     eff = [d for d in dates if d.effective]
     plain = [d for d in dates if not d.effective and not d.of_speech]
-    if status in ("announced", "proposed", "threatened"):
-        # "the ministry said on Monday it would impose ...": the day of saying is the day of announcing
+    if status != "in_force" and not other_speaker:
+        # "the ministry said on Monday it would impose ...": the day of saying is the day of announcing;
+        # not when another government speaks ("China opposed the Dutch curbs, its ministry said on Sunday")
         plain += [d for d in dates if d.of_speech and not d.effective]
-    if status == "in_force" and not eff:
+    if status == "in_force" and not eff and trig.entry.type == "negotiation":
+        # talks held: the day they took place is when they took effect ("banned exports in March" is announced)
         return None, nearest(plain)
     return nearest(plain), nearest(eff)
 
@@ -193,11 +203,13 @@ def _party(m: MentionRef | None) -> dict[str, Any] | None:
     }
 
 
-def _as_dict(d: Draft) -> dict[str, Any]:
+def _as_dict(d: Draft, published: str | None) -> dict[str, Any]:
     c = d.first
+    announced = d.announced.value if d.announced else None
+    effective = d.effective.value if d.effective else None
     return {
         "type": c.type,
-        "status": c.status,
+        "status": dated_status(c.status, announced, effective, published),
         "direction": c.direction,
         "actor": _party(d.actor),
         "targets": [_party(m) for m in d.targets],
@@ -214,8 +226,8 @@ def _as_dict(d: Draft) -> dict[str, Any]:
         "rate": None
         if d.rate is None
         else {"start": d.rate.start, "end": d.rate.end, "value": d.rate.value, "unit": d.rate.unit},
-        "announced": d.announced.value if d.announced else None,
-        "effective": d.effective.value if d.effective else None,
+        "announced": announced,
+        "effective": effective,
         "trigger": (c.trigger.start, c.trigger.end),
         "evidence": list(d.evidence),
         "quote_indexes": sorted(set(d.quote_indexes)),

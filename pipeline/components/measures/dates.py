@@ -34,13 +34,18 @@ _DATE_RE = re.compile(
     rf"|\b(?P<dm_d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH.replace('(', '(?P<dm_m>', 1)}\b(?:\s+(?P<dm_y>\d{{4}})\b)?"
     rf"|\b{_MONTH.replace('(', '(?P<my_m>', 1)}\s+(?P<my_y>\d{{4}})\b"
     rf"|\b(?:in|since|by|until|from|during|early|late|mid-?|last|next|this|end\s+of)\s+"
-    rf"{_MONTH.replace('(', '(?P<m_m>', 1)}\b(?!\s+\d)"
+    rf"{_MONTH.replace('(', '(?P<m_m>', 1)}\b(?!\.?\s+\d)"
     r"|\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     r"|\b(?P<rel>today|yesterday|tomorrow)\b",
 )
 _FUTURE_WORDS = frozenset({"next", "from", "starting", "effective", "beginning", "until", "by", "as"})
-_FUTURE_VERBS = frozenset({"will", "would", "shall", "'ll"})
+# "due to take effect on Thursday", "scheduled for Monday": what is due is still to come
+_FUTURE_VERBS = frozenset({"will", "would", "shall", "'ll", "due", "scheduled", "expected"})
 _SPEECH = frozenset({"said", "says", "told", "announced", "stated", "added", "wrote", "confirmed"})
+# "takes effect on Dec 1", "come into force in January": the present of taking effect speaks of a day to come
+_COMING_EFFECT = re.compile(r"\b(?:takes?|comes?|kicks?)\s+(?:effect|into\s+(?:force|effect)|in)\b", re.IGNORECASE)
+# how many words before a date a verb of saying makes it the day of saying
+SPEECH_WORDS = 5
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’/-]+(?:,\s*[A-Z][A-Za-z .'-]+)?,\s*$")
 
 
@@ -63,13 +68,15 @@ def find_dates(
         if _DATELINE.match(text, start, m.start()):
             continue
         before = [w.lower() for w in WORD.findall(text, max(start, m.start() - 60), m.start())]
-        value = _resolve(m, pub, _future(before, m))
+        future = _future(before, m) or bool(_COMING_EFFECT.search(text, max(start, m.start() - 40), m.start()))
+        value = _resolve(m, pub, future)
         if value is None:
             continue
         # "from January" holds its own cue
         lead = text[max(start, m.start() - 80) : m.start()] + " " + m.group(0).split()[0]
         eff = bool(effective_re and any(True for _ in effective_re.finditer(lead[-70:])))
-        speech = bool(set(before[-3:]) & _SPEECH)
+        # "said on Monday", "said in a statement on Monday"
+        speech = bool(set(before[-SPEECH_WORDS:]) & _SPEECH)
         out.append(DateRef(m.start(), m.end(), value, eff and not speech, speech))
     return out
 

@@ -75,10 +75,14 @@ class Draft:
                 for m in self.targets
                 if m.jurisdiction is None or m.jurisdiction != actor.jurisdiction or m.label != "COUNTRY"
             ]
-        _extend(self.items, c.items, lambda i: (i.mention.canonical_id if i.mention else None) or (i.start, i.end))
+        # each distinct good once, at its first mention ("EVs" in the lead and again in the body is one item)
+        _extend(self.items, c.items, lambda i: i.key)
         self.actor = self.actor or c.actor
         self.rate = self.rate or c.rate
-        self.announced = self.announced or c.announced
+        if self.announced is None or (self.announced.of_speech and c.announced and not c.announced.of_speech):
+            # a day the text gives the action ("on Friday, the government decided") beats the day a report of
+            # it was made ("..., the ministry said on Sunday")
+            self.announced = c.announced
         self.effective = self.effective or c.effective
         self.policy = self.policy or c.policy
 
@@ -95,28 +99,38 @@ def _extend(into: list, more: list, key) -> None:  # type: ignore[no-untyped-def
             into.append(x)
 
 
-def _item_keys(items: list[ItemRef], text: str) -> set[str]:
-    return {
-        (i.mention.canonical_id if i.mention and i.mention.canonical_id else text[i.start : i.end].lower()).rstrip("s")
-        for i in items
-    }
+def _item_keys(items: list[ItemRef]) -> set[str]:
+    return {i.key for i in items}
 
 
-def _compatible(d: Draft, c: Candidate, text: str) -> bool:
+# statuses of one measure on its way to being in force
+STEPS_OF_ONE = frozenset({"proposed", "threatened", "announced", "in_force"})
+
+
+def _compatible(d: Draft, c: Candidate) -> bool:
     """Same instrument, actor and status, and not about different goods or targets; a report that names no
-    actor of its own ("the rule also restricts ...") may differ in status: it tells more of the same measure."""
-    if d.first.type != c.type or (d.first.status != c.status and c.actor is not None):
+    actor of its own ("the rule also restricts ...") may differ in status: it tells more of the same measure;
+    so may one of the same goods at another step on the way to being in force."""
+    if d.first.type != c.type:
         return False
+    shared_goods = bool(_item_keys(d.items) & _item_keys(c.items))
+    if d.first.status != c.status and c.actor is not None:
+        # the same goods under the same government, reported once as planned and once as taken ("plans to
+        # curb antimony exports" ... "the antimony export controls"), are one measure at two steps; a lifting
+        # or a pause stays its own measure
+        steps = {d.first.status, c.status}
+        if not (shared_goods and steps <= STEPS_OF_ONE):
+            return False
     cj = c.actor.jurisdiction if c.actor else None
     if d.jurisdiction and cj and d.jurisdiction != cj:
         return False
-    if d.items and c.items and not (_item_keys(d.items, text) & _item_keys(c.items, text)):
+    if d.items and c.items and not shared_goods:
         return False
     dt_, ct = {_party_key(m) for m in d.targets}, {_party_key(m) for m in c.targets}
     return not (dt_ and ct and not dt_ & ct)
 
 
-def merge(cands: list[Candidate], text: str) -> list[Draft]:
+def merge(cands: list[Candidate]) -> list[Draft]:
     """Measures from candidates: reports of an action create or extend one; other mentions of an instrument
     become evidence of the measure of that type they refer to (the latest before them, else the first after;
     with shared goods or targets when not definite), or nothing."""
@@ -124,7 +138,7 @@ def merge(cands: list[Candidate], text: str) -> list[Draft]:
     for c in cands:
         if not c.creates:
             continue
-        same = next((d for d in reversed(drafts) if _compatible(d, c, text)), None)
+        same = next((d for d in reversed(drafts) if _compatible(d, c)), None)
         if same is None and c.trigger.definite:
             # "the tariffs took effect on Monday": a later step of the measure named before
             same = next((d for d in reversed(drafts) if d.first.type == c.type), None)
@@ -139,12 +153,12 @@ def merge(cands: list[Candidate], text: str) -> list[Draft]:
         if not of_type:
             continue
         if not c.trigger.definite:
-            keys = _item_keys(c.items, text)
+            keys = _item_keys(c.items)
             parties = {_party_key(m) for m in [*c.targets, *([c.actor] if c.actor else [])]}
             of_type = [
                 d
                 for d in of_type
-                if (keys and keys & _item_keys(d.items, text))
+                if (keys and keys & _item_keys(d.items))
                 or (parties and parties & {_party_key(m) for m in [*d.targets, *([d.actor] if d.actor else [])]})
             ]
             if not of_type:

@@ -36,6 +36,11 @@ class ItemRef:
     start: int
     end: int
     mention: MentionRef | None
+    key: str = ""  # the good it names (canonical id, else the lower-cased text without a plural s): once per measure
+
+
+def item_key(text: str, start: int, end: int, mention: MentionRef | None) -> str:
+    return (mention.canonical_id if mention and mention.canonical_id else text[start:end].lower()).rstrip("s")
 
 
 @dataclass(frozen=True)
@@ -46,9 +51,12 @@ class RateRef:
     unit: str
 
 
-def item_window(trig: Trigger) -> tuple[int, int]:
+def item_window(trig: Trigger, rules: MeasureRules) -> tuple[int, int]:
     words = trig.sentence.words
-    lo = max(trig.first_word - ITEM_BEFORE, 0)
+    lo = trig.first_word
+    # the goods before a trigger modify it ("steel and aluminium tariffs"): no further back than a bound word
+    while lo > max(trig.first_word - ITEM_BEFORE, 0) and words[lo - 1][2] not in rules.item_bounds:
+        lo -= 1
     hi = trig.last_word
     for k in range(trig.last_word, min(trig.last_word + ITEM_AFTER, len(words))):
         if words[k][2] in CLAUSE_ENDS:
@@ -60,7 +68,12 @@ def item_window(trig: Trigger) -> tuple[int, int]:
 
 
 def find_items(view: DocView, trig: Trigger, rules: MeasureRules, start: int, end: int) -> list[ItemRef]:
-    """CHIP and MATERIAL mentions and product phrases in `[start, end)`, in text order, without repeats."""
+    """CHIP and MATERIAL mentions and product phrases in `[start, end)`, in text order, without repeats;
+    goods after an end-use phrase past the trigger ("graphite used in batteries") are what the items are for."""
+    if rules.end_use_re is not None:
+        use = rules.end_use_re.search(view.text, max(trig.end, start), end)
+        if use is not None:
+            end = use.start()
     found = [ItemRef(m.start, m.end, m) for m in view.mentions_in(start, end) if m.label in ("CHIP", "MATERIAL")]
     inside = view.mentions_in(start, end)
     taken = [(m.start, m.end) for m in inside]
@@ -77,15 +90,29 @@ def find_items(view: DocView, trig: Trigger, rules: MeasureRules, start: int, en
             taken.append((s, e))
     out: list[ItemRef] = []
     seen: set[str] = set()
-    for it in sorted(found, key=lambda i: i.start):
-        key = (
-            it.mention.canonical_id if it.mention and it.mention.canonical_id else view.text[it.start : it.end].lower()
-        )
-        key = key.rstrip("s")
+    found.sort(key=lambda i: i.start)
+    for k, it in enumerate(found):
+        if k + 1 < len(found) and _umbrella_before(view.text, it, found[k + 1], rules):
+            continue
+        key = item_key(view.text, it.start, it.end, it.mention)
         if key not in seen:
             seen.add(key)
-            out.append(it)
+            out.append(ItemRef(it.start, it.end, it.mention, key))
     return out
+
+
+# what may stand between a class of goods and the goods it stands for: "critical minerals gallium",
+# "minerals: nickel and cobalt", "metals, namely gallium"; but "three critical minerals including antimony"
+# names a part of the class, and the class stays an item
+_LIST_INTRO = re.compile(r"\s*(?:[,:(–—-]\s*)?(?:namely\s+)?")
+
+
+def _umbrella_before(text: str, it: ItemRef, nxt: ItemRef, rules: MeasureRules) -> bool:
+    """'critical minerals gallium, germanium and antimony': the class is named by all its members."""
+    if text[it.start : it.end].lower() not in rules.umbrella_goods:
+        return False
+    intro = _LIST_INTRO.match(text, it.end, nxt.start)
+    return intro is not None and intro.end() == nxt.start
 
 
 def find_rate(view: DocView, trig: Trigger) -> RateRef | None:

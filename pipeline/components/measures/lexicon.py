@@ -64,6 +64,11 @@ class MeasureRules:
     restrictive: frozenset[str]
     effective_re: re.Pattern[str] | None
     product_re: re.Pattern[str] | None
+    end_use_re: re.Pattern[str] | None  # "used in", "essential for": what follows names an end use, not goods
+    recipient_re: re.Pattern[str] | None  # "slapped with", "faces": the government before is the one hit
+    action_nouns: frozenset[str]  # "tariff hikes": a trigger holding one reports an action
+    item_bounds: frozenset[str]  # the words before a trigger its goods do not reach past
+    umbrella_goods: frozenset[str]  # "critical minerals": no item when the goods it stands for follow
     target_preps: frozenset[str]
     origin_suffixes: frozenset[str]
     government_nouns: frozenset[str]
@@ -122,6 +127,11 @@ def rules_from_packs(packs: RulePacks) -> MeasureRules:
         restrictive=frozenset(words.restrictive),
         effective_re=phrase_regex(words.effective_cues),
         product_re=phrase_regex(words.products),
+        end_use_re=phrase_regex(words.end_uses),
+        recipient_re=phrase_regex(words.recipient_cues),
+        action_nouns=frozenset(words.action_nouns),
+        item_bounds=frozenset(words.item_bounds),
+        umbrella_goods=frozenset(words.umbrella_goods),
         target_preps=frozenset(words.target_preps),
         origin_suffixes=frozenset(words.origin_suffixes),
         government_nouns=frozenset(words.government_nouns),

@@ -106,13 +106,15 @@ def find_parties(
     if owner is not None:
         after = [m for m in in_sent if m.start >= trig.end and m.start < clause_end]
         return Parties(owner, _targets(view, trig, rules, before, after, owner), owned=True)
-    actor = _actor_before(view, trig, before, rules)
-    if actor is None and speaker is not None and speaker.is_government:
+    after = [m for m in in_sent if m.start >= trig.end and m.start < clause_end]
+    hit = [m for m in before if _recipient(view, m, trig, rules)]
+    # "tariffs announced by the U.S.", "restrictions imposed by Washington last year": the agent of the
+    # participle right after the trigger acts, whoever the sentence names before it
+    actor = _agent_after(view, trig, after) or _actor_before(view, trig, [m for m in before if m not in hit], rules)
+    if actor is None and speaker is not None and speaker.is_government and speaker not in hit:
         # reported speech: "the ministry said it would impose ..."
         actor = speaker
-    after = [m for m in in_sent if m.start >= trig.end and m.start < clause_end]
     if actor is None:
-        # "tariffs imposed by Washington"
         # "tariffs imposed by Washington", "the limits that China enacted" (not "found that Chinese policies")
         actor = next(
             (
@@ -125,6 +127,7 @@ def find_parties(
             None,
         )
     targets = _targets(view, trig, rules, before, after, actor)
+    targets += [m for m in hit if m.label == "COUNTRY" and m not in targets]
     if actor is None:
         # "The commerce ministry separately added ...": the government the preceding sentences name acts on
         prior = [m for m in view.mentions_before(sent.start) if sent.start - m.end <= CARRY_CHARS]
@@ -143,6 +146,32 @@ def find_parties(
         if actor_carried:
             targets = [t for t in targets if t.canonical_id != actor.canonical_id]  # type: ignore[union-attr]
     return Parties(actor, targets)
+
+
+# at most this many words between a trigger and the "by" of its participle ("tariffs announced by")
+AGENT_WORDS = 3
+
+
+def _agent_after(view: DocView, trig: Trigger, after: list[MentionRef]) -> MentionRef | None:
+    """The government after "by" right after the trigger, or in a participle there ("tariff hikes by
+    Washington", "duties imposed by Beijing")."""
+    for m in after:
+        if not m.is_government:
+            continue
+        gap = [w.lower() for w in WORD.findall(view.text, trig.end, m.start)]
+        if gap[-1:] == ["the"]:
+            gap.pop()
+        if gap == ["by"] or (2 <= len(gap) <= AGENT_WORDS + 1 and gap[-1] == "by" and gap[0].endswith("ed")):
+            return m
+        return None
+    return None
+
+
+def _recipient(view: DocView, m: MentionRef, trig: Trigger, rules: MeasureRules) -> bool:
+    """'China, which was slapped with a 34% tariff', 'Vietnam now faces a levy': hit by the measure."""
+    return bool(
+        m.is_government and rules.recipient_re is not None and rules.recipient_re.search(view.text, m.end, trig.start)
+    )
 
 
 def _clause_end(trig: Trigger) -> int:
@@ -210,6 +239,8 @@ def _targets(
         # "the Commerce Department added Huawei and SMIC to the Entity List"
         for m in before:
             if m.start > actor.end and m.label in ("COMPANY", "COUNTRY") and not _origin(view, m, rules):
+                if m.label == "COUNTRY" and _possessive(view, m):
+                    continue  # "China's Huawei": the firm's home, not a listed party
                 add(m)
     return out
 

@@ -27,6 +27,13 @@ CASES = [
     ("Beijing announced the curbs yesterday.", [("2025-07-16", False)]),
     ("WASHINGTON, Jan 15 – The rule was issued on Wednesday.", [("2025-07-16", False)]),
     ("The rules changed this week.", []),
+    # an abbreviated month with its day is one date, not the month alone
+    ("The ban will be lifted from Oct. 16.", [("2025-10-16", True)]),
+    # what is due or scheduled is still to come
+    ("The cut is due to take effect on Tuesday.", [("2025-07-22", True)]),
+    ("Talks are scheduled for Monday.", [("2025-07-21", False)]),
+    ("The rule takes effect on Dec 1.", [("2025-12-01", True)]),
+    ("The rule took effect on Dec 1.", [("2024-12-01", True)]),
 ]
 
 

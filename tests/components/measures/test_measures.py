@@ -8,7 +8,9 @@ from models.records import MAST_CHAPTER
 from tests.components.measures.conftest import dated_record
 
 # (id, text, type, status, direction, actor jurisdiction, targets, items, rate, announced, effective)
-# targets are jurisdictions, or names for firms; the text is published on Thursday 2025-07-17
+# targets are jurisdictions, or names for firms; the text is published on Thursday 2025-07-17. The day an
+# action was taken is its announced date; effective only when the text says when it takes effect, or for
+# talks held (guidelines 9.10)
 CASES = [
     ("export-control-reported-speech",
      "China's commerce ministry said on Monday it would restrict exports of gallium and germanium from August 1.",
@@ -16,10 +18,10 @@ CASES = [
      "2025-07-14", "2025-08-01"),
     ("entity-listing-added",
      "The Commerce Department on Tuesday added 12 Chinese firms to the Entity List.",
-     "entity_listing", "in_force", "restrictive", "US", ["CN"], [], None, None, "2025-07-15"),
+     "entity_listing", "in_force", "restrictive", "US", ["CN"], [], None, "2025-07-15", None),
     ("tariff-raised-rate",
      "Washington raised tariffs on steel to 50% on Wednesday.",
-     "import_tariff", "in_force", "restrictive", "US", [], ["steel"], (50.0, "percent"), None, "2025-07-16"),
+     "import_tariff", "in_force", "restrictive", "US", [], ["steel"], (50.0, "percent"), "2025-07-16", None),
     ("licence-granted",
      "Beijing granted export licences to three rare earth magnet makers last week.",
      "licence_decision", "in_force", "liberalising", "CN", [], ["rare earth magnet"], None, None, None),
@@ -77,7 +79,7 @@ CASES = [
      "sanction", "in_force", "restrictive", "US", ["Rosneft Oil Company", "PJSC Lukoil"], [], None, None, None),
     ("agreement-signed",
      "The United States and Japan signed a trade deal on Tuesday.",
-     "agreement", "in_force", "liberalising", "US", ["JP"], [], None, None, "2025-07-15"),
+     "agreement", "in_force", "liberalising", "US", ["JP"], [], None, "2025-07-15", None),
     ("tariff-cut",
      "Canada cut its tariffs on U.S. steel to 10%.",
      "import_tariff", "in_force", "liberalising", "CA", ["US"], ["steel"], (10.0, "percent"), None, None),
@@ -177,3 +179,51 @@ def test_quote_speaking_of_a_measure_is_linked_both_ways(rules_nlp):
     (m,) = rec.measures
     (q,) = rec.quotes
     assert m.id in q.about and m.quote_ids == [q.id]
+
+
+# (id, text, status, announced, effective): the publication day settles what the words leave open
+DATED_STATUS = [
+    # announced long before the article: reported as an action in force
+    ("announced-last-year",
+     "Analysts said the rules Washington announced in March 2024 restrict exports of chipmaking equipment.",
+     "in_force", "2024-03", None),
+    # a take-effect day still to come: announced, whatever the verb's tense
+    ("in-force-from-a-later-day",
+     "Mexico imposed tariffs of 30% on Chinese steel, effective August 4.",
+     "announced", None, "2025-08-04"),
+    # a take-effect day already past: in force
+    ("announced-effective-past",
+     "Ottawa announced duties on Chinese steel effective July 1, 2025.",
+     "in_force", None, "2025-07-01"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "status", "announced", "effective"), [c[1:] for c in DATED_STATUS],
+                         ids=[c[0] for c in DATED_STATUS])  # fmt: skip
+def test_status_settled_by_dates(rules_nlp, text, status, announced, effective):
+    (m,) = dated_record(rules_nlp, text).measures
+    assert (m.status.value, m.announced, m.effective) == (status, announced, effective)
+
+
+def test_day_of_another_governments_statement_is_not_the_announcement(rules_nlp):
+    text = (
+        "Japan objects to Canada's new export controls on nickel ore, "
+        "Japan's METI said in a statement on Monday."
+    )
+    (m,) = dated_record(rules_nlp, text).measures
+    assert (m.actor.jurisdiction, m.announced) == ("CA", None)
+
+
+def test_same_goods_planned_then_taken_is_one_measure(rules_nlp):
+    text = "Beijing said in May it plans to restrict antimony exports. In June, China imposed export curbs on antimony."
+    (m,) = dated_record(rules_nlp, text).measures
+    assert (m.type.value, m.actor.jurisdiction, len(m.evidence)) == ("export_control", "CN", 2)
+
+
+def test_other_goods_at_another_step_stay_apart(rules_nlp):
+    text = "Beijing said in May it plans to restrict antimony exports. In June, China imposed export curbs on gallium."
+    rec = dated_record(rules_nlp, text)
+    assert [(m.status.value, [i.text.text for i in m.items]) for m in rec.measures] == [
+        ("proposed", ["antimony"]),
+        ("in_force", ["gallium"]),
+    ]

@@ -57,6 +57,53 @@ CASES = [
     ("existing-measure-relative-actor",
      "The rule tightens enforcement of existing limits on cobalt exports that Indonesia enacted in 2024.",
      [("export_control", "in_force", "ID", [])]),
+    # the agent of a participle right after the trigger acts, not the government named before it
+    ("participle-agent-acts",
+     "Ottawa said the export restrictions imposed by the United States last year hurt its miners.",
+     [("export_control", "in_force", "US", [])]),
+    ("participle-announced-by",
+     "The move by Mexico follows similar tariffs announced by Brazil in March.",
+     [("import_tariff", "announced", "BR", [])]),
+    # a government that faces or is slapped with a measure is its target, not its actor
+    ("slapped-with-is-target",
+     "India, which was slapped with a 25% tariff, said it would keep talking.",
+     [("import_tariff", "announced", None, ["IN"])]),
+    ("faces-is-target",
+     "Vietnam now faces a 20% tariff on its shoes.",
+     [("import_tariff", "announced", None, ["VN"])]),
+    # "added <firms> to the list": the cue stands before the firms, however many are named
+    ("listing-cue-before-long-names",
+     "Japan has added Korea's Caldera Metals and Norland Mining Corporation to its export control list.",
+     [("entity_listing", "in_force", "JP", ["Caldera Metals", "Norland Mining Corporation"])]),
+    # a trigger that names the change reports it; "by" right after it names the actor
+    ("action-noun-by-agent",
+     "Brazil curbed lithium exports in response to tariff hikes by Canada.",
+     [("export_control", "in_force", "BR", []), ("import_tariff", "in_force", "CA", [])]),
+    ("tax-on-imports",
+     "Mexico imposed a 10% tax on imports of Chinese shoes.",
+     [("import_tariff", "in_force", "MX", ["CN"])]),
+    ("curbs-on-the-sale",
+     "Washington imposed new curbs on the sale of AI chips to Malaysia.",
+     [("export_control", "in_force", "US", ["MY"])]),
+    # a duty against subsidies or dumping is trade defence, whatever noun names it
+    ("tariffs-against-subsidies",
+     "The EU imposed tariffs on Chinese electric vehicles to counter unfair subsidies.",
+     [("trade_defence", "in_force", "EU", ["CN"])]),
+    # a government taking a stake in a firm
+    ("state-stake",
+     "The Pentagon agreed to acquire a 15% stake in Caldera Metals.",
+     [("investment_measure", "in_force", "US", [])]),
+    # a quota is on exports or on imports by the words round it; a bare one is neither
+    ("export-quota",
+     "Jakarta will lift its ban on nickel exports and impose annual export quotas.",
+     [("export_ban", "revoked", "ID", []), ("export_control", "announced", "ID", [])]),
+    ("import-quota",
+     "Seoul set a quota on imports of Chinese steel.",
+     [("import_restriction", "announced", "KR", ["CN"])]),
+    # a fee or surcharge is a tariff only on imports
+    ("surcharge-on-imports",
+     "Ottawa imposed a 10% surcharge on imports of Chinese steel.",
+     [("import_tariff", "in_force", "CA", ["CN"])]),
     # an infinitive of change after a deal or plan is announced
     ("infinitive-of-change",
      "The agreement commits India to lower its tariff on U.S. almonds.",
@@ -97,6 +144,8 @@ NOT_REPORTED = [
     # a trigger that modifies another noun names no measure
     ("trigger-in-title", "Canada's chief tariff negotiator arrived in Tokyo on Monday."),
     ("trigger-of-revenue", "Officials said tariff revenue rose 40% in June."),
+    ("fee-not-on-imports", "Caldera agreed to pay a 15% surcharge to keep selling in Norland."),
+    ("bare-quota", "The quota system aims to stabilise prices."),
 ]  # fmt: skip
 
 
