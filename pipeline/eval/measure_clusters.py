@@ -167,7 +167,29 @@ def describe(cid: str, members: Sequence[ClusterMember]) -> str:
         lines.append(f"      items={[i.text.text for i in m.items]} targets={[_party(t) for t in m.targets]}")
         for s in m.evidence:
             lines.append(f"      evidence {s.start}:{s.end} {' '.join(s.text.split())}")
+    lines.extend(_joins(members))
     return "\n".join(lines)
+
+
+MAX_PAIRS = 12
+
+
+def _joins(members: Sequence[ClusterMember]) -> list[str]:
+    """Per member pair, what the clustering rule saw: the keys they share and the days between their dates
+    (an empty share means the pair is joined only through other members)."""
+    from pipeline.corpus.measure_clusters import _date, _keys  # the rule's own keys, not a copy of them
+
+    keys = [_keys(m.measure) for m in members]
+    dates = [_date(m.record, m.measure) for m in members]
+    pairs = [(a, b) for a in range(len(members)) for b in range(a + 1, len(members))]
+    out = []
+    for a, b in pairs[:MAX_PAIRS]:
+        da, db = dates[a], dates[b]
+        gap = abs((db - da).days) if da and db else None
+        out.append(f"  pair [{a}]-[{b}]: shares {sorted(keys[a] & keys[b]) or 'nothing'}, {gap} days apart")
+    if len(pairs) > MAX_PAIRS:
+        out.append(f"  ... {len(pairs) - MAX_PAIRS} more pairs")
+    return out
 
 
 def draft_line(cid: str, members: Sequence[ClusterMember], text_path: str) -> dict[str, Any]:

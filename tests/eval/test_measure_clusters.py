@@ -172,6 +172,7 @@ def test_cli_sample_and_score(tmp_path: Path):
     res = runner.invoke(app, ["sample", str(run_dir), "-n", "30", "--seed", "0", "--draft", str(draft)])
     assert res.exit_code == 0, res.output
     assert "2 measure clusters with 2+ members; 2 sampled" in res.output and "evidence 0:55 " in res.output
+    assert "pair [0]-[1]: shares nothing, 0 days apart" in res.output  # the invented measures have no keys
     lines = [json.loads(x) for x in draft.read_text().splitlines()]
     for line, verdict in zip(lines, ["same", "not_same"], strict=True):
         line.update(verdict=verdict, reason="invented case for the command")
