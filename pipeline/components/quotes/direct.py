@@ -11,9 +11,10 @@ from spacy.tokens import Token
 from models.records import PEOPLE_LABELS, SPEAKER_LABELS, Label, QuoteKind
 from pipeline.components.marks import Segment
 from pipeline.components.quotes.channel import channel_via
+from pipeline.components.quotes.cues import Cue
 from pipeline.components.quotes.index import count_words
 from pipeline.components.quotes.refs import speaker_from_mention
-from pipeline.components.quotes.results import Attribution, Hit
+from pipeline.components.quotes.results import Attribution, Hit, SpeakerRef
 from pipeline.components.quotes.rules import QuoteRule
 from pipeline.components.quotes.speakers import (
     parse_subject,
@@ -111,19 +112,15 @@ def before(st: DocState, seg: Segment) -> Hit | None:
     lo, hi = toks[0].i, toks[-1].i + 1
     # the cue must be close to the mark: “X said: “…”” / “X told CNBC, “…””
     cues = [c for c in st.cues.within(toks) if hi - c.end <= 6 and not c.is_via and _only_recipient(st, c.end, hi)]
+    # the nearest cue that names a speaker: in “X wrote in an email: “…”” the setting phrase “in an email” is a
+    # cue of its own, but the speaker stands before the verb
+    for cue in reversed(cues):
+        sp = _speaker_of_pre_cue(st, cue, lo, hi)
+        if sp is not None or cue.entry.lemma == "according to":
+            channel, via = channel_via(st, lo, hi, cue)
+            return Hit(QuoteRule.DIRECT_PRE, st.cues.chars(cue), sp, channel, via)
     if cues:
-        cue = cues[-1]
-        sp = None
-        if cue.entry.lemma == "according to":
-            sp = speaker_span_at(st, cue.end, cue.end, hi, +1)
-        if sp is None:
-            sp = speaker_before_cue(st, cue, lo) or speaker_after_cue(st, cue, hi)
-        if sp is None and st.parses.enabled:
-            sp = parse_subject(st, cue)
-        if sp is None and cue.entry.lemma not in ("according to",):
-            return None
-        channel, via = channel_via(st, lo, hi, cue)
-        return Hit(QuoteRule.DIRECT_PRE, st.cues.chars(cue), sp, channel, via)
+        return None
     # “X: “…”” (a colon right after a speaker) — PolNeAR's colon cue
     last = ix.doc[hi - 1]
     if last.text == ":" and hi - 2 >= lo:
@@ -131,6 +128,19 @@ def before(st: DocState, seg: Segment) -> Hit | None:
         if sp is not None and sp.label in SPEAKER_LABELS:
             return Hit(QuoteRule.DIRECT_COLON, (last.idx, last.idx + 1), sp)
     return None
+
+
+def _speaker_of_pre_cue(st: DocState, cue: Cue, lo: int, hi: int) -> SpeakerRef | None:
+    """The speaker of a cue before an opening mark: after “according to”, else before or after the cue, else
+    the parse subject."""
+    sp = None
+    if cue.entry.lemma == "according to":
+        sp = speaker_span_at(st, cue.end, cue.end, hi, +1)
+    if sp is None:
+        sp = speaker_before_cue(st, cue, lo) or speaker_after_cue(st, cue, hi)
+    if sp is None and st.parses.enabled:
+        sp = parse_subject(st, cue)
+    return sp
 
 
 def colon_paragraph(st: DocState, seg: Segment) -> Hit | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span, Token
 
 from models.records import PEOPLE_LABELS, SPEAKER_LABELS, Label
@@ -26,7 +27,7 @@ from pipeline.components.quotes.refs import (
 )
 from pipeline.components.quotes.results import SpeakerRef
 from pipeline.components.quotes.state import DocState
-from pipeline.components.quotes.words import ADVERB_AUX_TAGS, DETERMINERS, NOUN_TAGS, PHRASE_OPENERS
+from pipeline.components.quotes.words import ADVERB_AUX_TAGS, DATELINE, DETERMINERS, NOUN_TAGS, PHRASE_OPENERS
 
 
 def speaker_span_at(st: DocState, i: int, lo: int, hi: int, direction: int) -> SpeakerRef | None:
@@ -66,7 +67,7 @@ def speaker_span_at(st: DocState, i: int, lo: int, hi: int, direction: int) -> S
         # a hyphenated given name read backwards: “Choi Min-ho, …, said”
         i -= 2
         tok = doc[i]
-    if tok.text[:1].isupper() and tok.is_alpha and tok.text not in lex.stop:
+    if tok.text[:1].isupper() and tok.is_alpha and tok.text not in lex.stop and not _capitalised_by_position(st, i):
         j0, j1 = i, max(i + 1, name_end)
         if direction > 0:
             while j1 < hi and doc[j1].text[:1].isupper() and doc[j1].is_alpha and j1 - j0 < 4:
@@ -89,6 +90,12 @@ def speaker_span_at(st: DocState, i: int, lo: int, hi: int, direction: int) -> S
     return None
 
 
+def _capitalised_by_position(st: DocState, i: int) -> bool:
+    """A function word opening its sentence (“Just 28 percent of voters said”, “His chief aide said”) is
+    capitalised by its place, not as a name."""
+    return st.ix.lower[i] in STOP_WORDS and st.ix.sent_of(i).start == i
+
+
 def _is_surname_he(st: DocState, tok: Token) -> bool:
     """“He said” opening a sentence is the surname He when the article introduced a person surnamed He
     (“Vice Premier He Lifeng”) and the word is followed by a cue, not a name."""
@@ -108,6 +115,10 @@ def _anon_at(st: DocState, i: int, forward: bool) -> tuple[int, int] | None:
     words = st.ix.lower
     if not 0 <= i < len(words):
         return None
+    if forward and words[i] not in st.lex.anon_by_first and _counts_sources(st, i):
+        # “according to two people familiar with the matter”: read the phrase after the number
+        found = _anon_at(st, i + 1, True)
+        return (i, found[1]) if found is not None else None
     by_edge = st.lex.anon_by_first if forward else st.lex.anon_by_last
     for phrase in by_edge.get(words[i], ()):
         n = len(phrase)
@@ -116,11 +127,14 @@ def _anon_at(st: DocState, i: int, forward: bool) -> tuple[int, int] | None:
             continue
         if words[s : s + n] == phrase:
             # grow over a number or determiner before ("two people familiar with ...")
-            prev = st.ix.doc[s - 1] if s > 0 else None
-            if prev is not None and (prev.like_num or prev.lower_ in st.lex.words.source_counts):
-                s -= 1
-            return s, s + n
+            # (the phrase still ends where it did: “two people familiar with the matter”, not “… with the”)
+            return (s - 1 if s > 0 and _counts_sources(st, s - 1) else s), s + n
     return None
+
+
+def _counts_sources(st: DocState, k: int) -> bool:
+    """A number or count word before an unnamed-source phrase (“two people …”, “several officials …”)."""
+    return st.ix.doc[k].like_num or st.ix.lower[k] in st.lex.words.source_counts
 
 
 def _nominal_forward(st: DocState, i: int, hi: int) -> SpeakerRef | None:
@@ -320,6 +334,10 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
             # “Chen Shibiao, who said …”: the relative pronoun stands for the name before it
             i -= 2
             continue
+        if t.text == "," and is_age(st, i - 1) and i - 3 >= lo and doc[i - 2].text == ",":
+            # “Ramos, 58, told AFP”: an age between commas belongs to the name before it
+            i -= 3
+            continue
         if t.text == "," and i - 1 >= lo:
             # an appositive “X, an analyst at Salomon Brothers Asia Ltd, said”: back to the name before it
             j = i - 1
@@ -348,6 +366,12 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
     if i < lo:
         return fallback
     return _speaker_ending_at(st, i, lo, cue)
+
+
+def is_age(st: DocState, k: int) -> bool:
+    """Token k is a person's age as wire copy gives it after a name (“Lena Park, 41,”)."""
+    word = st.ix.texts[k]
+    return word.isdigit() and len(word) <= 3 and 0 < int(word) < 120
 
 
 def _is_appositive(st: DocState, j: int, i: int, lo: int) -> bool:
@@ -534,10 +558,11 @@ def subject_of_sentence(st: DocState, cue: Cue, s_lo: int) -> SpeakerRef | None:
     hangs on, else the first person or organisation of the sentence (outside quotes), else a pronoun."""
     ix = st.ix
     sent_start = ix.sent_of(cue.start).start
-    if st.parses.enabled:
-        sp = parse_subject(st, cue)
-        if sp is not None and sp.mention_index is not None:
-            return sp
+    parsed = parse_subject(st, cue) if st.parses.enabled else None
+    if parsed is not None and (parsed.mention_index is not None or _names_phrase(st, parsed)):
+        # an unlinked subject phrase (“His chief aide attacked Nvidia's plan, saying …”) still beats the
+        # first name of the sentence, which is then usually an object
+        return parsed
     for i in range(max(s_lo, sent_start), cue.start):
         if ix.tok_quoted[i]:
             continue
@@ -548,6 +573,15 @@ def subject_of_sentence(st: DocState, cue: Cue, s_lo: int) -> SpeakerRef | None:
         if low in st.lex.words.personal or low in {"they", "it"}:
             return resolve_pronoun(st, ix.doc[i])
     return None
+
+
+def _names_phrase(st: DocState, sp: SpeakerRef) -> bool:
+    """An unlinked speaker that is a noun phrase of its own, not a bare pronoun the resolver left open."""
+    if sp.mention is None:
+        return False
+    words = st.ix.text[sp.mention[0] : sp.mention[1]].lower().split()
+    return len(words) > 1 or (bool(words) and words[0] not in st.lex.words.personal
+                              and words[0] not in st.lex.words.plural_or_org)
 
 
 def parse_subject(st: DocState, cue: Cue) -> SpeakerRef | None:
@@ -576,6 +610,15 @@ def _subject_speaker(st: DocState, subj: Token, sent: Span) -> SpeakerRef | None
     head_tok = parses.doc_token(subj, sent)
     first = parses.doc_token(subj.left_edge, sent)
     last = parses.doc_token(subj.right_edge, sent)
+    if first.i == sent.start:
+        # “STOCKHOLM, July 29 – U.S. negotiators ended …”: a dateline is no part of the subject (and a
+        # subject inside it is a parser error)
+        m = DATELINE.match(ix.text[sent.start_char : sent.end_char])
+        dateline_end = sent.start_char + m.end() if m else sent.start_char
+        if head_tok.idx < dateline_end:
+            return None
+        while first.i < head_tok.i and first.idx < dateline_end:
+            first = ix.doc[first.i + 1]
     # the best mention inside the subject phrase: the one containing its head word
     idx = ix.tok_mention.get(head_tok.i)
     if idx is None:
@@ -583,9 +626,11 @@ def _subject_speaker(st: DocState, subj: Token, sent: Span) -> SpeakerRef | None
         idx = ix.tok_mention[cands[0]] if cands else None
     if idx is not None and ix.mentions[idx].label in SPEAKER_LABELS:
         return speaker_from_mention(ix, idx)
+    # read forward only within the subject phrase: “The steel association sued the ministry, saying …” is
+    # not “the ministry”
     found = speaker_span_at(
         st, head_tok.i, sent.start, sent.end, +1 if head_tok.lower_ in DETERMINERS else -1
-    ) or speaker_span_at(st, first.i, sent.start, sent.end, +1)
+    ) or speaker_span_at(st, first.i, sent.start, last.i + 1, +1)
     if found is not None:
         return found
     # a plain noun phrase (“Many speakers at the service”, “about half of voters”): an unnamed source
