@@ -23,7 +23,7 @@ from pipeline.components.quotes.speakers import (
     speaker_span_at,
 )
 from pipeline.components.quotes.state import DocState
-from pipeline.components.quotes.words import DETERMINERS, NEXT_SENTENCE
+from pipeline.components.quotes.words import DETERMINERS, NEXT_SENTENCE, RELATIVE_OPENERS
 
 
 def after(st: DocState, seg: Segment) -> Hit | None:
@@ -55,8 +55,9 @@ def after(st: DocState, seg: Segment) -> Hit | None:
         # “X added, “… .” In response, Y said …”: the next sentence's speaker is not this quote's
         return None
     between = [t.lower_ for t in ix.doc[lo : cue.start]]
-    # “…”, and several associations said … : the cue belongs to another clause
-    if any(w in st.lex.words.clause_breaks for w in between):
+    # “…”, and several associations said … : the cue belongs to another clause (a relative clause set off by
+    # commas describes the speaker: “…,” Ana Guerrero, who runs a steel mill, said)
+    if any(w in st.lex.words.clause_breaks for w in _outside_relative(between)):
         return None
     if count_words(ix.text[seg.start : seg.end]) <= st.opts.max_scare_words and len(between) > 5:
         return None
@@ -67,6 +68,19 @@ def after(st: DocState, seg: Segment) -> Hit | None:
         return None
     channel, via = channel_via(st, lo, hi, cue)
     return Hit(QuoteRule.DIRECT_POST, st.cues.chars(cue), sp, channel, via)
+
+
+def _outside_relative(words: list[str]) -> list[str]:
+    """The words without a relative clause set off by commas (“, who runs a steel mill,”)."""
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        if words[k] in RELATIVE_OPENERS and k > 0 and words[k - 1] == "," and "," in words[k + 1 :]:
+            k = words.index(",", k + 1) + 1
+            continue
+        out.append(words[k])
+        k += 1
+    return out
 
 
 def dash(st: DocState, seg: Segment) -> Hit | None:

@@ -27,7 +27,14 @@ from pipeline.components.quotes.refs import (
 )
 from pipeline.components.quotes.results import SpeakerRef
 from pipeline.components.quotes.state import DocState
-from pipeline.components.quotes.words import ADVERB_AUX_TAGS, DATELINE, DETERMINERS, NOUN_TAGS, PHRASE_OPENERS
+from pipeline.components.quotes.words import (
+    ADVERB_AUX_TAGS,
+    DATELINE,
+    DETERMINERS,
+    NOUN_TAGS,
+    PHRASE_OPENERS,
+    RELATIVE_OPENERS,
+)
 
 
 def speaker_span_at(st: DocState, i: int, lo: int, hi: int, direction: int) -> SpeakerRef | None:
@@ -388,6 +395,10 @@ def _is_appositive(st: DocState, j: int, i: int, lo: int) -> bool:
         and not any(lex.single.get(x.lower_) for x in appositive)
         and (
             appositive[0].lower_ in DETERMINERS
+            # “X, who runs a steel mill, said” / “X, wearing a union cap, said”: a relative or participle
+            # clause describing the name
+            or (appositive[0].lower_ in RELATIVE_OPENERS and doc[j - 1].text[:1].isupper())
+            or (appositive[0].lower_.endswith("ing") and appositive[0].is_lower and doc[j - 1].text[:1].isupper())
             or ix.lower[appositive[0].i] in lex.titles
             or appositive[0].i in ix.tok_mention
             or (
@@ -459,8 +470,15 @@ def _opens_description(st: DocState, comma: int, lo: int) -> bool:
     """The words before `comma` are a description opened by an article: “A Washington trade lawyer”."""
     ix = st.ix
     k = comma - 1
-    while k >= lo and comma - k <= 6 and not ix.doc[k].is_punct:
-        if ix.lower[k] in ("a", "an") and (k == lo or ix.doc[k - 1].is_punct or ix.doc[k - 1].is_space):
+    titled = False
+    while k >= lo and comma - k <= 6 and (not ix.doc[k].is_punct or ix.lower[k] in POSSESSIVE_MARKS):
+        titled = titled or ix.lower[k] in st.lex.titles
+        opens = k == lo or ix.doc[k - 1].is_punct or ix.doc[k - 1].is_space
+        if ix.lower[k] in ("a", "an") and opens:
+            return True
+        if opens and titled and (ix.lower[k] == "the" or (k + 1 < comma and ix.lower[k + 1] in POSSESSIVE_MARKS)):
+            # “The ministry's spokesman, Lin Jian, said” / “Nvidia's finance chief, Colette Kress, said”: a
+            # definite description names its holder when it holds a title
             return True
         k -= 1
     return False

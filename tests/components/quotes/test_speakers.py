@@ -215,6 +215,22 @@ APPOSITIVES = [
         "The smelter will close in May", "Lena Park", None,
     )),
     _row(Case(
+        "definite-titled-description-then-the-name",
+        "The ministry's spokesman, Lin Jian, told reporters: “China will take resolute measures.”",
+        "China will take resolute", "Lin Jian", "official:lin-jian",
+    )),
+    _row(Case(
+        "participle-clause-between-name-and-cue",
+        "“We have had better years than this one,” union delegate Bill Eastland, wearing a union cap, said as "
+        "the hall emptied.",
+        "We have had better years", "Bill Eastland", None,
+    )),
+    _row(Case(
+        "relative-clause-between-name-and-cue",
+        "“The quota is not fit for purpose,” Ana Guerrero, who runs a steel mill in Ohio, said of the deal.",
+        "The quota is not fit", "Ana Guerrero", None,
+    )),
+    _row(Case(
         "verb-cue-then-a-setting-phrase-before-the-colon",
         "Kenji Arai, a Tokyo trade lawyer, wrote in an email: “Exporters have had their worst week since 2019.”",
         "Exporters have had", "Kenji Arai", None,
