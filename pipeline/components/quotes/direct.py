@@ -13,7 +13,7 @@ from pipeline.components.marks import Segment
 from pipeline.components.quotes.channel import channel_via
 from pipeline.components.quotes.cues import Cue
 from pipeline.components.quotes.index import count_words
-from pipeline.components.quotes.refs import speaker_from_mention
+from pipeline.components.quotes.refs import speaker_from_mention, unlinked
 from pipeline.components.quotes.results import Attribution, Hit, SpeakerRef
 from pipeline.components.quotes.rules import QuoteRule
 from pipeline.components.quotes.speakers import (
@@ -61,13 +61,44 @@ def after(st: DocState, seg: Segment) -> Hit | None:
         return None
     if count_words(ix.text[seg.start : seg.end]) <= st.opts.max_scare_words and len(between) > 5:
         return None
-    sp = speaker_before_cue(st, cue, lo) or speaker_after_cue(st, cue, hi)
+    sp = speaker_before_cue(st, cue, lo) or _speaker_after_post_cue(st, cue, hi)
     if sp is None and st.parses.enabled:
         sp = parse_subject(st, cue)
+    if sp is None:
+        sp = _plain_subject(st, lo, cue)
     if sp is None and cue.entry.pos != "PHRASE":
         return None
     channel, via = channel_via(st, lo, hi, cue)
     return Hit(QuoteRule.DIRECT_POST, st.cues.chars(cue), sp, channel, via)
+
+
+def _speaker_after_post_cue(st: DocState, cue: Cue, hi: int) -> SpeakerRef | None:
+    """“…,” said X: the name after the cue. After “told” it is the addressee (“…,” the mogul told People),
+    and what follows “on” / “to” / “with” is the channel (“…,” his colleague wrote on Facebook): neither spoke."""
+    words = st.ix.lower
+    if words[cue.start] in st.lex.words.tell_words:
+        return None
+    if cue.end < hi and words[cue.end] in st.lex.words.channel_links:
+        return None
+    return speaker_after_cue(st, cue, hi)
+
+
+# words of a plain noun phrase between a closing mark and its cue (“the billionaire business mogul told”)
+_PLAIN_SUBJECT_WORDS = 6
+
+
+def _plain_subject(st: DocState, lo: int, cue: Cue) -> SpeakerRef | None:
+    """“…,” the billionaire business mogul told People: a lower-case noun phrase opened by a determiner right
+    before the cue names an unlinked speaker (the rules know no head word for it)."""
+    ix = st.ix
+    toks = [t for t in ix.doc[lo : cue.start] if not t.is_space]
+    if not 2 <= len(toks) <= _PLAIN_SUBJECT_WORDS or toks[0].lower_ not in st.lex.words.possessive_determiners:
+        return None
+    if not all(t.is_alpha and t.is_lower for t in toks[1:]) or any(ix.tok_quoted[t.i] for t in toks):
+        return None
+    if any(t.lower_ in st.lex.words.clause_breaks or st.lex.single.get(t.lower_) for t in toks):
+        return None
+    return unlinked(ix.tok_chars(toks[0].i, toks[-1].i + 1))
 
 
 def _outside_relative(words: list[str]) -> list[str]:

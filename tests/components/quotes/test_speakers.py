@@ -157,6 +157,18 @@ OUTLETS = [
         {"channel": "Bloomberg"},
     )),
     _row(Case(
+        "the-addressee-after-told-is-no-speaker",
+        "“The new duties will cost us our best customers,” the veteran soybean exporter told Bloomberg.",
+        "The new duties will cost", None, None,
+        {"mention": "the veteran soybean exporter"},
+    )),
+    _row(Case(
+        "a-platform-after-wrote-on-is-the-channel",
+        "“Beijing's licensing rules are strangling our suppliers,” his colleague wrote on Facebook.",
+        "Beijing's licensing rules", None, None,
+        {"mention": "his colleague"},
+    )),
+    _row(Case(
         "notice-in-the-gazette-is-the-channel",
         "The new rules take effect in May, according to a notice in the official gazette.",
         "The new rules take effect", None, None,
