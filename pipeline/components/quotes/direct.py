@@ -11,9 +11,10 @@ from spacy.tokens import Token
 from models.records import PEOPLE_LABELS, SPEAKER_LABELS, Label, QuoteKind
 from pipeline.components.marks import Segment
 from pipeline.components.quotes.channel import channel_via
+from pipeline.components.quotes.cues import Cue
 from pipeline.components.quotes.index import count_words
-from pipeline.components.quotes.refs import speaker_from_mention
-from pipeline.components.quotes.results import Attribution, Hit
+from pipeline.components.quotes.refs import speaker_from_mention, unlinked
+from pipeline.components.quotes.results import Attribution, Hit, SpeakerRef
 from pipeline.components.quotes.rules import QuoteRule
 from pipeline.components.quotes.speakers import (
     parse_subject,
@@ -22,7 +23,7 @@ from pipeline.components.quotes.speakers import (
     speaker_span_at,
 )
 from pipeline.components.quotes.state import DocState
-from pipeline.components.quotes.words import DETERMINERS, NEXT_SENTENCE
+from pipeline.components.quotes.words import DETERMINERS, NEXT_SENTENCE, RELATIVE_OPENERS
 
 
 def after(st: DocState, seg: Segment) -> Hit | None:
@@ -54,18 +55,63 @@ def after(st: DocState, seg: Segment) -> Hit | None:
         # “X added, “… .” In response, Y said …”: the next sentence's speaker is not this quote's
         return None
     between = [t.lower_ for t in ix.doc[lo : cue.start]]
-    # “…”, and several associations said … : the cue belongs to another clause
-    if any(w in st.lex.words.clause_breaks for w in between):
+    # “…”, and several associations said … : the cue belongs to another clause (a relative clause set off by
+    # commas describes the speaker: “…,” Ana Guerrero, who runs a steel mill, said)
+    if any(w in st.lex.words.clause_breaks for w in _outside_relative(between)):
         return None
     if count_words(ix.text[seg.start : seg.end]) <= st.opts.max_scare_words and len(between) > 5:
         return None
-    sp = speaker_before_cue(st, cue, lo) or speaker_after_cue(st, cue, hi)
+    sp = speaker_before_cue(st, cue, lo) or _speaker_after_post_cue(st, cue, hi)
     if sp is None and st.parses.enabled:
         sp = parse_subject(st, cue)
+    if sp is None:
+        sp = _plain_subject(st, lo, cue)
     if sp is None and cue.entry.pos != "PHRASE":
         return None
     channel, via = channel_via(st, lo, hi, cue)
     return Hit(QuoteRule.DIRECT_POST, st.cues.chars(cue), sp, channel, via)
+
+
+def _speaker_after_post_cue(st: DocState, cue: Cue, hi: int) -> SpeakerRef | None:
+    """“…,” said X: the name after the cue. After “told” it is the addressee (“…,” the mogul told People),
+    and what follows “on” / “to” / “with” is the channel (“…,” his colleague wrote on Facebook): neither spoke."""
+    words = st.ix.lower
+    if words[cue.start] in st.lex.words.tell_words:
+        return None
+    if cue.end < hi and words[cue.end] in st.lex.words.channel_links:
+        return None
+    return speaker_after_cue(st, cue, hi)
+
+
+# words of a plain noun phrase between a closing mark and its cue (“the billionaire business mogul told”)
+_PLAIN_SUBJECT_WORDS = 6
+
+
+def _plain_subject(st: DocState, lo: int, cue: Cue) -> SpeakerRef | None:
+    """“…,” the billionaire business mogul told People: a lower-case noun phrase opened by a determiner right
+    before the cue names an unlinked speaker (the rules know no head word for it)."""
+    ix = st.ix
+    toks = [t for t in ix.doc[lo : cue.start] if not t.is_space]
+    if not 2 <= len(toks) <= _PLAIN_SUBJECT_WORDS or toks[0].lower_ not in st.lex.words.possessive_determiners:
+        return None
+    if not all(t.is_alpha and t.is_lower for t in toks[1:]) or any(ix.tok_quoted[t.i] for t in toks):
+        return None
+    if any(t.lower_ in st.lex.words.clause_breaks or st.lex.single.get(t.lower_) for t in toks):
+        return None
+    return unlinked(ix.tok_chars(toks[0].i, toks[-1].i + 1))
+
+
+def _outside_relative(words: list[str]) -> list[str]:
+    """The words without a relative clause set off by commas (“, who runs a steel mill,”)."""
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        if words[k] in RELATIVE_OPENERS and k > 0 and words[k - 1] == "," and "," in words[k + 1 :]:
+            k = words.index(",", k + 1) + 1
+            continue
+        out.append(words[k])
+        k += 1
+    return out
 
 
 def dash(st: DocState, seg: Segment) -> Hit | None:
@@ -111,19 +157,15 @@ def before(st: DocState, seg: Segment) -> Hit | None:
     lo, hi = toks[0].i, toks[-1].i + 1
     # the cue must be close to the mark: “X said: “…”” / “X told CNBC, “…””
     cues = [c for c in st.cues.within(toks) if hi - c.end <= 6 and not c.is_via and _only_recipient(st, c.end, hi)]
+    # the nearest cue that names a speaker: in “X wrote in an email: “…”” the setting phrase “in an email” is a
+    # cue of its own, but the speaker stands before the verb
+    for cue in reversed(cues):
+        sp = _speaker_of_pre_cue(st, cue, lo, hi)
+        if sp is not None or cue.entry.lemma == "according to":
+            channel, via = channel_via(st, lo, hi, cue)
+            return Hit(QuoteRule.DIRECT_PRE, st.cues.chars(cue), sp, channel, via)
     if cues:
-        cue = cues[-1]
-        sp = None
-        if cue.entry.lemma == "according to":
-            sp = speaker_span_at(st, cue.end, cue.end, hi, +1)
-        if sp is None:
-            sp = speaker_before_cue(st, cue, lo) or speaker_after_cue(st, cue, hi)
-        if sp is None and st.parses.enabled:
-            sp = parse_subject(st, cue)
-        if sp is None and cue.entry.lemma not in ("according to",):
-            return None
-        channel, via = channel_via(st, lo, hi, cue)
-        return Hit(QuoteRule.DIRECT_PRE, st.cues.chars(cue), sp, channel, via)
+        return None
     # “X: “…”” (a colon right after a speaker) — PolNeAR's colon cue
     last = ix.doc[hi - 1]
     if last.text == ":" and hi - 2 >= lo:
@@ -131,6 +173,19 @@ def before(st: DocState, seg: Segment) -> Hit | None:
         if sp is not None and sp.label in SPEAKER_LABELS:
             return Hit(QuoteRule.DIRECT_COLON, (last.idx, last.idx + 1), sp)
     return None
+
+
+def _speaker_of_pre_cue(st: DocState, cue: Cue, lo: int, hi: int) -> SpeakerRef | None:
+    """The speaker of a cue before an opening mark: after “according to”, else before or after the cue, else
+    the parse subject."""
+    sp = None
+    if cue.entry.lemma == "according to":
+        sp = speaker_span_at(st, cue.end, cue.end, hi, +1)
+    if sp is None:
+        sp = speaker_before_cue(st, cue, lo) or speaker_after_cue(st, cue, hi)
+    if sp is None and st.parses.enabled:
+        sp = parse_subject(st, cue)
+    return sp
 
 
 def colon_paragraph(st: DocState, seg: Segment) -> Hit | None:

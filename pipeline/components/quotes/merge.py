@@ -20,6 +20,7 @@ def combine(
     found: list[Attribution] = []
     consumed: set[int] = set()
     for f in reported:
+        _extend_to_open_quote(st, f, direct)
         inner = [k for k, s in enumerate(segs) if f.start <= s.open_start and s.close_end <= f.end + 1]
         if any(f.start < s.end and s.start < f.end for k, s in enumerate(segs) if k not in inner and k in direct):
             continue
@@ -37,6 +38,16 @@ def combine(
         found.append(f)
     found.extend(f for k, f in direct.items() if k not in consumed)
     return found, consumed
+
+
+def _extend_to_open_quote(st: DocState, f: Attribution, direct: dict[int, Attribution]) -> None:
+    """“X told reporters that “if the talks fail, we will act. If they succeed, …””: a quote that opens
+    inside the reported clause and closes after its sentence is still the clause's own words; the clause
+    runs to the closing mark (a quote the direct finders attributed keeps its own reading)."""
+    for k, seg in enumerate(st.ix.segs):
+        if k not in direct and seg.closed and f.start <= seg.open_start < f.end and seg.close_end > f.end + 1:
+            f.end = seg.close_end
+            return
 
 
 def dedupe(found: list[Attribution]) -> list[Attribution]:

@@ -16,6 +16,7 @@ from pipeline.components.quotes.cues import Cue
 from pipeline.components.quotes.results import Attribution, Hit, SpeakerRef
 from pipeline.components.quotes.rules import QuoteRule
 from pipeline.components.quotes.speakers import (
+    is_age,
     parse_subject,
     speaker_after_cue,
     speaker_before_cue,
@@ -205,7 +206,7 @@ def _clause_before_cue(st: DocState, sent: Span, cue: Cue) -> Reading:
     lower, texts, punct = ix.lower, ix.texts, ix.punct
     # the attribution ends at the sentence end or at a comma after the speaker (“…, X said, adding that …”)
     tail_end = _attribution_end(st, cue, s_hi)
-    tail_has_words = any(
+    tail_has_words = not _setting_tail(st, cue.end, tail_end) and any(
         not punct[x]
         and lower[x] not in words.skip_between
         and lower[x] not in words.tail_skip
@@ -213,6 +214,9 @@ def _clause_before_cue(st: DocState, sent: Span, cue: Cue) -> Reading:
         for x in range(cue.end, tail_end)
     )
     comma = next((x for x in range(cue.start - 1, s_lo - 1, -1) if texts[x] == ","), None)
+    if comma is not None and comma - 2 > s_lo and texts[comma - 2] == "," and is_age(st, comma - 1):
+        # “…, Lena Park, 41, told Reuters”: the clause ends at the comma before the name and its age
+        comma = next((x for x in range(comma - 3, s_lo - 1, -1) if texts[x] == ","), None)
     if comma is None or comma <= s_lo:
         return NO_MATCH
     before = speaker_before_cue(st, cue, comma + 1)
@@ -231,6 +235,20 @@ def _clause_before_cue(st: DocState, sent: Span, cue: Cue) -> Reading:
     if content and len(content) >= 4:
         return _make(st, content, cue, sp, QuoteRule.INDIRECT_POST, sent)
     return NO_MATCH
+
+
+def _setting_tail(st: DocState, lo: int, hi: int) -> bool:
+    """The words after a postposed cue are a setting with no verb of its own (“…, he said on a flight to
+    Tokyo”, “…, she told reporters at a briefing in Geneva”), not a that-less clause."""
+    ix, words = st.ix, st.lex.words
+    k = lo
+    while k < hi and (ix.lower[k] in words.recipient_words and ix.lower[k] not in words.setting_words):
+        k += 1
+    if k >= hi or ix.lower[k] not in words.setting_words:
+        return False
+    if ix.has_tags:
+        return not any(ix.doc[x].tag_ in FINITE_TAGS for x in range(k, hi))
+    return not any(ix.lower[x] in words.finite_verbs or ix.lower[x] in words.clause_breaks for x in range(k, hi))
 
 
 def _attribution_end(st: DocState, cue: Cue, s_hi: int) -> int:

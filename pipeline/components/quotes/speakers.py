@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span, Token
 
 from models.records import PEOPLE_LABELS, SPEAKER_LABELS, Label
@@ -26,7 +27,14 @@ from pipeline.components.quotes.refs import (
 )
 from pipeline.components.quotes.results import SpeakerRef
 from pipeline.components.quotes.state import DocState
-from pipeline.components.quotes.words import ADVERB_AUX_TAGS, DETERMINERS, NOUN_TAGS, PHRASE_OPENERS
+from pipeline.components.quotes.words import (
+    ADVERB_AUX_TAGS,
+    DATELINE,
+    DETERMINERS,
+    NOUN_TAGS,
+    PHRASE_OPENERS,
+    RELATIVE_OPENERS,
+)
 
 
 def speaker_span_at(st: DocState, i: int, lo: int, hi: int, direction: int) -> SpeakerRef | None:
@@ -66,7 +74,7 @@ def speaker_span_at(st: DocState, i: int, lo: int, hi: int, direction: int) -> S
         # a hyphenated given name read backwards: “Choi Min-ho, …, said”
         i -= 2
         tok = doc[i]
-    if tok.text[:1].isupper() and tok.is_alpha and tok.text not in lex.stop:
+    if tok.text[:1].isupper() and tok.is_alpha and tok.text not in lex.stop and not _capitalised_by_position(st, i):
         j0, j1 = i, max(i + 1, name_end)
         if direction > 0:
             while j1 < hi and doc[j1].text[:1].isupper() and doc[j1].is_alpha and j1 - j0 < 4:
@@ -89,6 +97,12 @@ def speaker_span_at(st: DocState, i: int, lo: int, hi: int, direction: int) -> S
     return None
 
 
+def _capitalised_by_position(st: DocState, i: int) -> bool:
+    """A function word opening its sentence (“Just 28 percent of voters said”, “His chief aide said”) is
+    capitalised by its place, not as a name."""
+    return st.ix.lower[i] in STOP_WORDS and st.ix.sent_of(i).start == i
+
+
 def _is_surname_he(st: DocState, tok: Token) -> bool:
     """“He said” opening a sentence is the surname He when the article introduced a person surnamed He
     (“Vice Premier He Lifeng”) and the word is followed by a cue, not a name."""
@@ -108,6 +122,10 @@ def _anon_at(st: DocState, i: int, forward: bool) -> tuple[int, int] | None:
     words = st.ix.lower
     if not 0 <= i < len(words):
         return None
+    if forward and words[i] not in st.lex.anon_by_first and _counts_sources(st, i):
+        # “according to two people familiar with the matter”: read the phrase after the number
+        found = _anon_at(st, i + 1, True)
+        return (i, found[1]) if found is not None else None
     by_edge = st.lex.anon_by_first if forward else st.lex.anon_by_last
     for phrase in by_edge.get(words[i], ()):
         n = len(phrase)
@@ -116,11 +134,14 @@ def _anon_at(st: DocState, i: int, forward: bool) -> tuple[int, int] | None:
             continue
         if words[s : s + n] == phrase:
             # grow over a number or determiner before ("two people familiar with ...")
-            prev = st.ix.doc[s - 1] if s > 0 else None
-            if prev is not None and (prev.like_num or prev.lower_ in st.lex.words.source_counts):
-                s -= 1
-            return s, s + n
+            # (the phrase still ends where it did: “two people familiar with the matter”, not “… with the”)
+            return (s - 1 if s > 0 and _counts_sources(st, s - 1) else s), s + n
     return None
+
+
+def _counts_sources(st: DocState, k: int) -> bool:
+    """A number or count word before an unnamed-source phrase (“two people …”, “several officials …”)."""
+    return st.ix.doc[k].like_num or st.ix.lower[k] in st.lex.words.source_counts
 
 
 def _nominal_forward(st: DocState, i: int, hi: int) -> SpeakerRef | None:
@@ -320,6 +341,10 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
             # “Chen Shibiao, who said …”: the relative pronoun stands for the name before it
             i -= 2
             continue
+        if t.text == "," and is_age(st, i - 1) and i - 3 >= lo and doc[i - 2].text == ",":
+            # “Ramos, 58, told AFP”: an age between commas belongs to the name before it
+            i -= 3
+            continue
         if t.text == "," and i - 1 >= lo:
             # an appositive “X, an analyst at Salomon Brothers Asia Ltd, said”: back to the name before it
             j = i - 1
@@ -350,6 +375,12 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
     return _speaker_ending_at(st, i, lo, cue)
 
 
+def is_age(st: DocState, k: int) -> bool:
+    """Token k is a person's age as wire copy gives it after a name (“Lena Park, 41,”)."""
+    word = st.ix.texts[k]
+    return word.isdigit() and len(word) <= 3 and 0 < int(word) < 120
+
+
 def _is_appositive(st: DocState, j: int, i: int, lo: int) -> bool:
     """Whether tokens j+1..i, between the commas at j and i, describe the name before j: “X, an analyst at
     Y, said”, “X, the minister, said”, “Choi Min-ho, senior presidential secretary for economic affairs,
@@ -364,6 +395,10 @@ def _is_appositive(st: DocState, j: int, i: int, lo: int) -> bool:
         and not any(lex.single.get(x.lower_) for x in appositive)
         and (
             appositive[0].lower_ in DETERMINERS
+            # “X, who runs a steel mill, said” / “X, wearing a union cap, said”: a relative or participle
+            # clause describing the name
+            or (appositive[0].lower_ in RELATIVE_OPENERS and doc[j - 1].text[:1].isupper())
+            or (appositive[0].lower_.endswith("ing") and appositive[0].is_lower and doc[j - 1].text[:1].isupper())
             or ix.lower[appositive[0].i] in lex.titles
             or appositive[0].i in ix.tok_mention
             or (
@@ -435,8 +470,15 @@ def _opens_description(st: DocState, comma: int, lo: int) -> bool:
     """The words before `comma` are a description opened by an article: “A Washington trade lawyer”."""
     ix = st.ix
     k = comma - 1
-    while k >= lo and comma - k <= 6 and not ix.doc[k].is_punct:
-        if ix.lower[k] in ("a", "an") and (k == lo or ix.doc[k - 1].is_punct or ix.doc[k - 1].is_space):
+    titled = False
+    while k >= lo and comma - k <= 6 and (not ix.doc[k].is_punct or ix.lower[k] in POSSESSIVE_MARKS):
+        titled = titled or ix.lower[k] in st.lex.titles
+        opens = k == lo or ix.doc[k - 1].is_punct or ix.doc[k - 1].is_space
+        if ix.lower[k] in ("a", "an") and opens:
+            return True
+        if opens and titled and (ix.lower[k] == "the" or (k + 1 < comma and ix.lower[k + 1] in POSSESSIVE_MARKS)):
+            # “The ministry's spokesman, Lin Jian, said” / “Nvidia's finance chief, Colette Kress, said”: a
+            # definite description names its holder when it holds a title
             return True
         k -= 1
     return False
@@ -534,10 +576,11 @@ def subject_of_sentence(st: DocState, cue: Cue, s_lo: int) -> SpeakerRef | None:
     hangs on, else the first person or organisation of the sentence (outside quotes), else a pronoun."""
     ix = st.ix
     sent_start = ix.sent_of(cue.start).start
-    if st.parses.enabled:
-        sp = parse_subject(st, cue)
-        if sp is not None and sp.mention_index is not None:
-            return sp
+    parsed = parse_subject(st, cue) if st.parses.enabled else None
+    if parsed is not None and (parsed.mention_index is not None or _names_phrase(st, parsed)):
+        # an unlinked subject phrase (“His chief aide attacked Nvidia's plan, saying …”) still beats the
+        # first name of the sentence, which is then usually an object
+        return parsed
     for i in range(max(s_lo, sent_start), cue.start):
         if ix.tok_quoted[i]:
             continue
@@ -548,6 +591,15 @@ def subject_of_sentence(st: DocState, cue: Cue, s_lo: int) -> SpeakerRef | None:
         if low in st.lex.words.personal or low in {"they", "it"}:
             return resolve_pronoun(st, ix.doc[i])
     return None
+
+
+def _names_phrase(st: DocState, sp: SpeakerRef) -> bool:
+    """An unlinked speaker that is a noun phrase of its own, not a bare pronoun the resolver left open."""
+    if sp.mention is None:
+        return False
+    words = st.ix.text[sp.mention[0] : sp.mention[1]].lower().split()
+    return len(words) > 1 or (bool(words) and words[0] not in st.lex.words.personal
+                              and words[0] not in st.lex.words.plural_or_org)
 
 
 def parse_subject(st: DocState, cue: Cue) -> SpeakerRef | None:
@@ -576,6 +628,15 @@ def _subject_speaker(st: DocState, subj: Token, sent: Span) -> SpeakerRef | None
     head_tok = parses.doc_token(subj, sent)
     first = parses.doc_token(subj.left_edge, sent)
     last = parses.doc_token(subj.right_edge, sent)
+    if first.i == sent.start:
+        # “STOCKHOLM, July 29 – U.S. negotiators ended …”: a dateline is no part of the subject (and a
+        # subject inside it is a parser error)
+        m = DATELINE.match(ix.text[sent.start_char : sent.end_char])
+        dateline_end = sent.start_char + m.end() if m else sent.start_char
+        if head_tok.idx < dateline_end:
+            return None
+        while first.i < head_tok.i and first.idx < dateline_end:
+            first = ix.doc[first.i + 1]
     # the best mention inside the subject phrase: the one containing its head word
     idx = ix.tok_mention.get(head_tok.i)
     if idx is None:
@@ -583,9 +644,11 @@ def _subject_speaker(st: DocState, subj: Token, sent: Span) -> SpeakerRef | None
         idx = ix.tok_mention[cands[0]] if cands else None
     if idx is not None and ix.mentions[idx].label in SPEAKER_LABELS:
         return speaker_from_mention(ix, idx)
+    # read forward only within the subject phrase: “The steel association sued the ministry, saying …” is
+    # not “the ministry”
     found = speaker_span_at(
         st, head_tok.i, sent.start, sent.end, +1 if head_tok.lower_ in DETERMINERS else -1
-    ) or speaker_span_at(st, first.i, sent.start, sent.end, +1)
+    ) or speaker_span_at(st, first.i, sent.start, last.i + 1, +1)
     if found is not None:
         return found
     # a plain noun phrase (“Many speakers at the service”, “about half of voters”): an unnamed source

@@ -17,6 +17,8 @@ DATELINE = re.compile(
     r"^[A-Z][A-Z .,'/-]{2,40},\s+(?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]+)?\s*(?:\([A-Za-z ]+\))?\s*[-–—]+\s*"
 )
 DETERMINERS = {"a", "an", "the"}
+# relative pronouns that open a clause describing the name before them (“X, who runs a steel mill, said”)
+RELATIVE_OPENERS = frozenset({"who", "whose"})
 # words that open a role or nominal phrase: “a spokesperson”, “the company”, “one official”
 PHRASE_OPENERS = {"a", "an", "the", "one"}
 # the small words a title-case heading keeps in lower case

@@ -127,6 +127,20 @@ MIXED: list[Case] = [
         "“We will not be bullied,” the ministry said.",
         [("direct", "We will not be bullied,", "said")],
     ),
+    (
+        "quote-opened-in-that-clause-runs-past-the-sentence",
+        "Lutnick told reporters that “if the talks fail, we will raise tariffs again. If they succeed, "
+        "that is another story.”",
+        [("mixed", "that “if the talks fail, we will raise tariffs again. If they succeed, that is another "
+          "story.”", "told")],
+    ),
+    (
+        "fragment-after-that-subject-runs-past-the-sentence",
+        "The minister wrote that Beijing “has built the widest export licensing regime in the world. Such "
+        "regimes rarely shrink.”",
+        [("mixed", "that Beijing “has built the widest export licensing regime in the world. Such regimes "
+          "rarely shrink.”", "wrote")],
+    ),
 ]
 
 # 9. marks
