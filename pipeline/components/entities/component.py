@@ -13,10 +13,11 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from pipeline.components.entities.filters import in_dateline, not_a_country, not_an_entity
+from pipeline.components.entities.filters import in_dateline, not_a_country, not_an_entity, unsupported_people
 from pipeline.components.entities.lexicon import EntityLexicon
 from pipeline.components.entities.matches import RULER_EXACT, RULER_LOWER, rule_mentions
 from pipeline.components.entities.model_ner import model_mentions, windowed_ner
+from pipeline.components.entities.named_speakers import named_speakers
 from pipeline.components.entities.patterns import pattern_mentions
 from pipeline.components.entities.resolution import resolve
 from pipeline.components.entities.titles import attach_titles, title_spans
@@ -86,6 +87,9 @@ class TradeEntities(PackBacked):
         cands = rule_mentions(self.lex, self.rulers, doc, work)
         titles = title_spans(self.lex, work)
         cands += pattern_mentions(self.lex, work, cands, titles)
+        if not self.use_model_ner:
+            # untitled names by their verb of saying; with a model its NER finds them (and tells firms apart)
+            cands += named_speakers(self.lex, work, cands)
         mentions = filter_mentions(cands)
         # the words the model may add to: no rule or pattern claimed them (rules win on overlap)
         claimed = {i for m in mentions for i in range(m.start, m.end)}
@@ -106,6 +110,7 @@ class TradeEntities(PackBacked):
             for m in mentions
             if not not_a_country(self.lex, doc, work, keep, m) and not not_an_entity(self.lex, work, m)
         ]
+        mentions = unsupported_people(self.lex, work, mentions, st.title_spans)
         mentions = resolve(self.lex, work, mentions)
         attach_titles(self.lex, work, mentions, st.title_spans)
         if keep is not None:

@@ -1,12 +1,12 @@
-"""Filters for places that are no actors: wire datelines, currencies (“U.S. dlrs”), places named after a
-country (“New Mexico”)."""
+"""Filters for mentions that are no actors: wire datelines, currencies (“U.S. dlrs”), places named after a
+country (“New Mexico”), acronyms of things, and the model's PERSON guesses nothing in the article supports."""
 
 from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from models.records import Label
-from pipeline.components.caches import DATELINE_KEY, PLACES_KEY, doc_text
+from models.records import PEOPLE_LABELS, Label
+from pipeline.components.caches import DATELINE_KEY, PLACES_KEY, doc_text, doc_words
 from pipeline.components.entities.lexicon import EntityLexicon
 from pipeline.components.entities.names import DATELINE
 from pipeline.components.mentions import Mention
@@ -63,3 +63,57 @@ def not_an_entity(lex: EntityLexicon, work: Doc, m: Mention) -> bool:
         return True
     # "(NYSE: KMC)": a ticker after an exchange names no entity of its own
     return m.start >= 2 and work[m.start - 1].text == ":" and work[m.start - 2].text in lex.exchanges
+
+
+def in_headline(doc: Doc, i: int) -> bool:
+    """Whether the sentence of word `i` is title-cased (a headline): capitalised names mean nothing there."""
+    if not doc.has_annotation("SENT_START"):
+        return False
+    sent = doc[i].sent
+    words = [t for t in sent if not t.is_space]
+    # a headline has no closing stop; a sentence full of names has one
+    if not words or words[-1].text in {".", "!", "?", '"', "”", "’", ")"}:
+        return False
+    long_words = [t.text for t in words if t.is_alpha and len(t.text) > 3]
+    return len(long_words) >= 3 and sum(w[:1].isupper() for w in long_words) >= 0.75 * len(long_words)
+
+
+def unsupported_people(
+    lex: EntityLexicon, work: Doc, mentions: list[Mention], titles: list[tuple[int, int]]
+) -> list[Mention]:
+    """`mentions` without the model's PERSON guesses that nothing in the article makes a person.
+
+    The small model calls capitalised words people: a place (“in-whs Rotterdam”), the first word of a
+    subhead, a product. A guess of one word, or any guess in a title-cased headline, is kept only with
+    support: it is a word of a fuller person name the article gives elsewhere, a pack surname, it follows a
+    title, or a verb of saying stands next to it (“said Okafor”, “Okafor told”)."""
+    guesses = [
+        m
+        for m in mentions
+        if m.method == "model" and m.label is Label.PERSON and (m.length == 1 or in_headline(work, m.start))
+    ]
+    if not guesses:
+        return mentions
+    texts = doc_words(work)
+    ids = {id(m) for m in guesses}
+    # the words of the other people's names: "Tamura" after "Aiko Tamura" (resolution links them)
+    name_words = {
+        texts[i] for m in mentions if m.label in PEOPLE_LABELS and m.length >= 2 and id(m) not in ids
+        for i in range(m.start, m.end)
+    }
+    title_ends = {e for _, e in titles}
+    speech = lex.speech_verbs
+    n = len(texts)
+
+    def supported(m: Mention) -> bool:
+        last = texts[m.end - 1]
+        return (
+            last in name_words
+            or last in lex.pack_surnames
+            or m.start in title_ends
+            or (m.start > 0 and texts[m.start - 1] in speech)
+            or (m.end < n and texts[m.end] in speech)
+        )
+
+    drop = {id(m) for m in guesses if not supported(m)}
+    return [m for m in mentions if id(m) not in drop] if drop else mentions

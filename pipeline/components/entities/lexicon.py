@@ -84,6 +84,25 @@ class EntityLexicon:
             d: le for le in packs.entries.values() if isinstance(le.entry, CountryEntry) for d in le.entry.demonyms
         }
         self.family_first = frozenset(words.family_first_surnames)
+        # capitalised words that make a run of name words an organisation, a law or a country, not a person
+        self.not_a_name_word = frozenset(
+            self.generic_org_words
+            | self.legal
+            | self.policy_heads
+            | self.not_entity_heads
+            | self.not_entity_words
+            | self.association_heads
+            | set(self.demonyms)
+        )
+        # inflected forms of the cues of saying and writing ("said", "says", "told", "wrote"): a name next to one
+        # is a speaker; bare lemmas only where the cue lexicon says they are verbs even untagged ("say", not "report")
+        self.speech_verbs = frozenset(
+            f
+            for c in packs.cues
+            if c.pos == "VERB" and c.kind in ("speech", "written")
+            for f in c.forms
+            if f != c.lemma or c.bare_lemma
+        )
         self.surnames: dict[str, str] = {}
         by_surname: dict[str, list[LoadedEntry]] = {}
         for le in packs.entries.values():
@@ -91,6 +110,7 @@ class EntityLexicon:
             if sur:
                 self.surnames[le.entry.id] = sur
                 by_surname.setdefault(sur, []).append(le)
+        self.surname_set = frozenset(self.surnames.values())
         self.chip_numbers = _chip_numbers(packs)
         # after a title ("President Xi") a surname names the one pack person who has it, common or not
         self.titled_surnames: dict[str, LoadedEntry] = {
