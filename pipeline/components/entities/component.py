@@ -13,7 +13,16 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from pipeline.components.entities.filters import in_dateline, not_a_country, not_an_entity, unsupported_people
+from pipeline.components.caches import doc_words
+from pipeline.components.entities.filters import (
+    common_word_guess,
+    in_dateline,
+    not_a_country,
+    not_an_entity,
+    office_before_title,
+    sign_off,
+    unsupported_people,
+)
 from pipeline.components.entities.lexicon import EntityLexicon
 from pipeline.components.entities.matches import RULER_EXACT, RULER_LOWER, rule_mentions
 from pipeline.components.entities.model_ner import model_mentions, windowed_ner
@@ -108,8 +117,22 @@ class TradeEntities(PackBacked):
         mentions = [
             m
             for m in mentions
-            if not not_a_country(self.lex, doc, work, keep, m) and not not_an_entity(self.lex, work, m)
+            if not not_a_country(self.lex, doc, work, keep, m)
+            and not not_an_entity(self.lex, work, m)
+            and not sign_off(work, m)
         ]
+        # title start -> end, for the offices only the state gives ("Premier", "Minister"; not "President")
+        official_at = {
+            s: e
+            for s, e in st.title_spans
+            if getattr(self.lex.title_entry(work, s, e), "official", False)
+            and work[e - 1].lower_ not in self.lex.corporate_title_words
+        }
+        if official_at:
+            mentions = [m for m in mentions if not office_before_title(m, official_at)]
+        if any(m.method == "model" and m.length == 1 for m in mentions):
+            lower_words = frozenset(w for w in doc_words(work) if w.islower())
+            mentions = [m for m in mentions if not common_word_guess(work, m, lower_words)]
         mentions = unsupported_people(self.lex, work, mentions, st.title_spans)
         mentions = resolve(self.lex, work, mentions)
         attach_titles(self.lex, work, mentions, st.title_spans)

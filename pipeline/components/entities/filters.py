@@ -65,6 +65,39 @@ def not_an_entity(lex: EntityLexicon, work: Doc, m: Mention) -> bool:
     return m.start >= 2 and work[m.start - 1].text == ":" and work[m.start - 2].text in lex.exchanges
 
 
+# what opens a wire's credit line at the end of a text: "(Yonhap)", "-- ANI"
+_SIGN_OFF_OPENERS = frozenset({"(", "--", "-", "–", "—"})
+
+
+def sign_off(work: Doc, m: Mention) -> bool:
+    """An outlet credited at the very end of the text (“... (Yonhap)”, “... -- ANI”) signs the copy off; like
+    the Reuters sign-off it names no actor of the article."""
+    if m.label is not Label.MEDIA or m.start == 0 or work[m.start - 1].text not in _SIGN_OFF_OPENERS:
+        return False
+    return all(t.is_punct or t.is_space for t in work[m.end :])
+
+
+def common_word_guess(work: Doc, m: Mention, lower_words: frozenset[str]) -> bool:
+    """A one-word model guess that is capitalised only because it opens a sentence (“Quotas will be split
+    ...”), a word the article also writes in lower case: a common noun, no name."""
+    if m.method != "model" or m.length != 1:
+        return False
+    tok = work[m.start]
+    opens = tok.is_sent_start or (m.start > 0 and work[m.start - 1].text in _OPENING_MARKS)
+    return opens and tok.text[1:].islower() and tok.lower_ in lower_words
+
+
+_OPENING_MARKS = frozenset({"“", '"', "‘", "'", "(", "—", "–"})
+
+
+def office_before_title(m: Mention, official_title_at: dict[int, int]) -> bool:
+    """A model ORG guess that runs into, or right up to, a public office (“Ontario Premier”, “Investment,
+    Trade and Industry Minister”) is the jurisdiction or portfolio of a title, no company."""
+    if m.method != "model" or m.label is not Label.COMPANY:
+        return False
+    return any(s in official_title_at for s in range(m.start + 1, m.end + 1))
+
+
 def in_headline(doc: Doc, i: int) -> bool:
     """Whether the sentence of word `i` is title-cased (a headline): capitalised names mean nothing there."""
     if not doc.has_annotation("SENT_START"):

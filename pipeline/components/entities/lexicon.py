@@ -39,6 +39,9 @@ class EntityLexicon:
         self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         # patterns from the titles as written: lower-casing first would tokenize "sen." apart from "Sen."
         self.title_matcher.add("TITLE", [nlp.make_doc(t.title) for t in packs.titles])
+        # the last words of roles firms give too ("Senior Vice President", "Chairman"): an office ending in one
+        # ("President") may be a company's
+        self.corporate_title_words = frozenset(t.title.lower().split()[-1] for t in packs.titles if not t.official)
         # every word of every title, lower-cased: a title grows left over these ("U.S. Commerce Secretary")
         self.title_words = {w for t in self.titles for w in t.split()}
         self.company_heads = set(words.company_heads)
