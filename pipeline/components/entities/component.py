@@ -20,6 +20,7 @@ from pipeline.components.entities.filters import (
     not_a_country,
     not_an_entity,
     office_before_title,
+    platform_as_channel,
     sign_off,
     unsupported_people,
 )
@@ -120,6 +121,7 @@ class TradeEntities(PackBacked):
             if not not_a_country(self.lex, doc, work, keep, m)
             and not not_an_entity(self.lex, work, m)
             and not sign_off(work, m)
+            and not platform_as_channel(self.lex, work, m)
         ]
         # title start -> end, for the offices only the state gives ("Premier", "Minister"; not "President")
         official_at = {

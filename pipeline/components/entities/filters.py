@@ -98,6 +98,29 @@ def office_before_title(m: Mention, official_title_at: dict[int, int]) -> bool:
     return any(s in official_title_at for s in range(m.start + 1, m.end + 1))
 
 
+_OWNERS = frozenset({"his", "her", "its", "their", "our", "my", "your"})
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def platform_as_channel(lex: EntityLexicon, work: Doc, m: Mention) -> bool:
+    """A platform named as where something was said (“on his Facebook”, “in a Truth Social post”) is the
+    channel, no actor (guidelines: a social network as a channel is not marked)."""
+    if m.label not in (Label.COMPANY, Label.MEDIA):
+        return False
+    before = work[m.start - 1].lower_ if m.start >= 1 else ""
+    # "a Truth Social post", "his Facebook page": a noun phrase; not "Rosneft and Lukoil account for half" (a verb)
+    # nor "the Kestrel post-earnings rally"
+    after = work[m.end + 1].text if m.end + 1 < len(work) else ""
+    if (
+        (before in _OWNERS or before in _ARTICLES)
+        and m.end < len(work)
+        and work[m.end].lower_ in lex.platform_channel_words
+        and after != "-"
+    ):
+        return True
+    return before in _OWNERS and m.start >= 2 and work[m.start - 2].lower_ == "on"
+
+
 def in_headline(doc: Doc, i: int) -> bool:
     """Whether the sentence of word `i` is title-cased (a headline): capitalised names mean nothing there."""
     if not doc.has_annotation("SENT_START"):

@@ -77,6 +77,7 @@ class EntityLexicon:
         self.not_entity_words = set(words.not_entity_words)
         self.material_forms = set(words.material_forms)
         self.exchanges = set(words.exchanges)
+        self.platform_channel_words = frozenset(w.lower() for w in words.platform_channel_words)
         # nominals that can stand for a country ("the government", "the bloc"), also after one ("U.S. Government")
         self.nominal_words = {w for w, labels in words.nominal_heads.items() if Label.COUNTRY in labels}
         self.region_actors = dict(words.region_actors)

@@ -247,7 +247,16 @@ def _named_org(
     """(label, end, the pack company it names) of an organisation or named law the run `[i, j)` starts with."""
     lex = at.lex
     words = texts[i:j]
-    conn = next((k for k, w in enumerate(words) if w in _CONNECTORS), None)
+    # "Harbor Toys, Inc.": a comma before an abbreviated legal suffix joins no second name ("the U.S., Company
+    # spokesmen" has a full word after it)
+    conn = next(
+        (
+            k
+            for k, w in enumerate(words)
+            if w in _CONNECTORS and not (w == "," and k + 1 < len(words) and _short_legal(lex, words[k + 1]))
+        ),
+        None,
+    )
     if conn is not None:
         # "Society of Indian Automobile Manufacturers", "Court of Appeals for the Federal Circuit", "American Iron
         # and Steel Institute": with a connector the name needs an association or government head before its
@@ -309,6 +318,11 @@ def _named_org(
         return None
     end = i + (len(words) if org_label in (Label.COMPANY, Label.POLICY) else last_core + 1)
     return org_label, end, inner
+
+
+def _short_legal(lex: EntityLexicon, word: str) -> bool:
+    """A legal suffix written short (Inc, Inc., Ltd., LLC, S.A.), never an ordinary word."""
+    return word in lex.legal and len(word.rstrip(".")) <= 4
 
 
 def _inner_company(companies: dict[int, Mention], i: int, j: int, label: Label | None) -> Mention | None:

@@ -122,11 +122,41 @@ NOT_ORGANISATIONS: list[Row] = [
     ("Yonhap reported the talks, and the ministry confirmed them.", [("Yonhap", "MEDIA", "media:yonhap")], []),
 ]
 
+# a platform as the channel of a statement, a legal name with a comma before its suffix, a name before a
+# possessive in a model span
+PLATFORMS_AND_LEGAL_NAMES: list[Row] = [
+    ("The minister wrote in a Truth Social post that talks were over.", [], [("Truth Social", "COMPANY")]),
+    ("The president noted on his Facebook page that the deal was done.", [], [("Facebook", "COMPANY")]),
+    ("The premier said on her Facebook that the deal was done.", [], [("Facebook", "COMPANY")]),
+    ("Facebook said it would appeal the fine.", [("Facebook", "COMPANY", "company:meta")], []),
+    (
+        "The court ruled in Harbor Toys, Inc. v. United States last week.",
+        [("Harbor Toys, Inc.", "COMPANY", None), ("United States", "COUNTRY", "country:us")],
+        [("Harbor Toys", "COMPANY")],
+    ),
+    (
+        "Orders fell at Kestrel Selections, Inc, the importer said.",
+        [("Kestrel Selections, Inc", "COMPANY", None)],
+        [],
+    ),
+    (
+        "Shipments to the U.S., Company spokesmen said, would resume.",
+        [("U.S.", "COUNTRY", "country:us")],
+        [("U.S., Company", "COMPANY")],
+    ),
+    (
+        "Cars were spared from Trump’s 25 per cent tariffs.",
+        [("Trump", "OFFICIAL", "official:donald-trump")],
+        [("Trump’s 25", "COMPANY")],
+    ),
+]
+
 TABLES = {
     "person-guesses": PERSON_GUESSES,
     "named-speakers": NAMED_SPEAKERS,
     "official-or-person": OFFICIAL_OR_PERSON,
     "not-organisations": NOT_ORGANISATIONS,
+    "platforms-and-legal-names": PLATFORMS_AND_LEGAL_NAMES,
 }
 
 # rows the stage does not get right yet: (table, row index, "rules" | "model") -> reason
