@@ -65,7 +65,12 @@ class EntityLexicon:
         self.not_entity_heads = set(words.not_entity_heads)
         places = sorted(words.non_country_places, key=len, reverse=True)
         self.place_re = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in places) + r")\b") if places else None
-        self.government_words = {h for h in words.agency_heads if " " not in h} | {"government", "Government"}
+        # ... and the lower-case heads of national bodies ("deputy director of the ministry's ...")
+        self.government_words = (
+            {h for h in words.agency_heads if " " not in h}
+            | {h for h in words.national_body_heads if " " not in h}
+            | {"government", "Government"}
+        )
         # multi-word heads of government bodies the NER calls organisations ("Central Bank")
         self.agency_phrases = {h for h in words.agency_heads if " " in h}
         self.generic_org_words = (
@@ -78,6 +83,7 @@ class EntityLexicon:
         self.material_forms = set(words.material_forms)
         self.exchanges = set(words.exchanges)
         self.platform_channel_words = frozenset(w.lower() for w in words.platform_channel_words)
+        self.person_roles = frozenset(w.lower() for w in words.person_roles)
         # nominals that can stand for a country ("the government", "the bloc"), also after one ("U.S. Government")
         self.nominal_words = {w for w, labels in words.nominal_heads.items() if Label.COUNTRY in labels}
         self.region_actors = dict(words.region_actors)

@@ -111,12 +111,20 @@ def _appositive_people(at: _Around) -> list[Mention]:
     # 1b. appositive titles: "Dana Whitfield, the U.S. commerce under secretary," / "Robert Arnott, Australia's
     # delegate to ..." / "John Ni, director of the Ministry's ..."
     for s, e in at.titles:
+        if e < len(doc) and lex.is_name_token(doc[e]) and doc[e].lower_ not in lex.title_words:
+            continue  # "Bank of Norland, deputy chief economist Ana Ruiz": the title is the next name's
         k = s - 1
         while (
             k >= 0
             and s - k <= 5
             and doc[k].text != ","
-            and (doc[k].lower_ in {"the", "a", "an", "'s", "’s"} or doc[k].text[:1].isupper() or k in claimed)
+            # "Jonathan Reyes, senior trade director at ...": lower-case words a title may hold
+            and (
+                doc[k].lower_ in {"the", "a", "an", "'s", "’s"}
+                or doc[k].text[:1].isupper()
+                or k in claimed
+                or (doc[k].is_alpha and doc[k].lower_ in lex.title_words)
+            )
         ):
             k -= 1
         if k < 2 or doc[k].text != ",":
@@ -436,5 +444,7 @@ def official_role(
     company or association (“director of trade at the Harbour Industrial Council”)."""
     if te is not None and te.official:
         return True
+    if doc[e - 1].lower_ in lex.person_roles:
+        return False  # a named spokesperson is a PERSON, even a ministry's (guidelines)
     window = [t.text for t in doc[max(0, s - 3) : min(len(doc), hi)] if t.i not in company_words]
     return any(w in lex.government_words for w in window)

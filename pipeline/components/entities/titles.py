@@ -83,6 +83,8 @@ def is_official_title(
         return False
     if te is not None and te.official:
         return True
+    if title.lower().split()[-1] in lex.person_roles:
+        return False  # a named spokesperson is a PERSON, even a ministry's (guidelines)
     # a role word in a government body: “vice chairman of the government's Council ...”; for an appositive,
     # the body may follow the title within the same clause
     words = set(title.replace("'s", " ").split())

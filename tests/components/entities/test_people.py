@@ -151,12 +151,38 @@ PLATFORMS_AND_LEGAL_NAMES: list[Row] = [
     ),
 ]
 
+# role nouns and appositive titles with lower-case title words in front of or after an untitled name
+ROLES: list[Row] = [
+    ("Brazilian farmer Tiago Moreira plans to plant less soy.", [("Tiago Moreira", "PERSON", None)], []),
+    ("The deal was struck by Kremlin ally Pavel Orlov last week.", [("Pavel Orlov", "PERSON", None)], []),
+    ("She spoke with senior writer Dana Price at a conference.", [("Dana Price", "PERSON", None)], []),
+    (
+        "Jonathan Reyes, senior trade director at the Harbor Carmakers Association, spoke first.",
+        [("Jonathan Reyes", "PERSON", None)],
+        [],
+    ),
+    # the title before a name belongs to that name, not to the one before the comma
+    (
+        "At the Bank of Norland, deputy chief economist Ana Ruiz expects cuts.",
+        [("Ana Ruiz", "PERSON", None)],
+        [("Norland", "PERSON"), ("Bank of Norland", "PERSON")],
+    ),
+    # a spokesperson is a PERSON, even a ministry's; other roles in a ministry are offices
+    ("Li Wen, a ministry spokesperson, said the rules were fair.", [("Li Wen", "PERSON", None)], []),
+    (
+        "Li Wen, deputy director of the ministry's trade department, said the rules were fair.",
+        [("Li Wen", "OFFICIAL", None)],
+        [],
+    ),
+]
+
 TABLES = {
     "person-guesses": PERSON_GUESSES,
     "named-speakers": NAMED_SPEAKERS,
     "official-or-person": OFFICIAL_OR_PERSON,
     "not-organisations": NOT_ORGANISATIONS,
     "platforms-and-legal-names": PLATFORMS_AND_LEGAL_NAMES,
+    "roles": ROLES,
 }
 
 # rows the stage does not get right yet: (table, row index, "rules" | "model") -> reason
