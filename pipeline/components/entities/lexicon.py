@@ -65,12 +65,7 @@ class EntityLexicon:
         self.not_entity_heads = set(words.not_entity_heads)
         places = sorted(words.non_country_places, key=len, reverse=True)
         self.place_re = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in places) + r")\b") if places else None
-        # ... and the lower-case heads of national bodies ("deputy director of the ministry's ...")
-        self.government_words = (
-            {h for h in words.agency_heads if " " not in h}
-            | {h for h in words.national_body_heads if " " not in h}
-            | {"government", "Government"}
-        )
+        self.government_words = {h for h in words.agency_heads if " " not in h} | {"government", "Government"}
         # multi-word heads of government bodies the NER calls organisations ("Central Bank")
         self.agency_phrases = {h for h in words.agency_heads if " " in h}
         self.generic_org_words = (

@@ -74,6 +74,11 @@ def _region_actors(at: _Around) -> list[Mention]:
     return out
 
 
+# words of a name after a title: Malay and Arab names with their honorifics run long ("Tengku Datuk Seri Amir
+# Tengku Abdul Rahman")
+_MAX_NAME_WORDS = 7
+
+
 def _titled_people(at: _Around) -> list[Mention]:
     """Titled people: “Trade Minister Jane Doe”, “Congresswoman X”, “Vice Premier He Lifeng”."""
     lex, doc, claimed = at.lex, at.doc, at.claimed
@@ -83,7 +88,11 @@ def _titled_people(at: _Around) -> list[Mention]:
         te = lex.title_entry(doc, s, e)
         j = e
         while (
-            j < n and j - e < 5 and lex.is_name_token(doc[j]) and j not in claimed and doc[j].lower_ not in lex.titles
+            j < n
+            and j - e < _MAX_NAME_WORDS
+            and lex.is_name_token(doc[j])
+            and j not in claimed
+            and doc[j].lower_ not in lex.titles
         ):
             if doc[j].is_sent_start and j != e:
                 break

@@ -167,10 +167,16 @@ ROLES: list[Row] = [
         [("Ana Ruiz", "PERSON", None)],
         [("Norland", "PERSON"), ("Bank of Norland", "PERSON")],
     ),
-    # a spokesperson is a PERSON, even a ministry's; other roles in a ministry are offices
-    ("Li Wen, a ministry spokesperson, said the rules were fair.", [("Li Wen", "PERSON", None)], []),
+    # long names after a title, honorifics and all
     (
-        "Li Wen, deputy director of the ministry's trade department, said the rules were fair.",
+        "Malaysian Trade Minister Tengku Datuk Seri Amir Tengku Abdul Rahman said exports rose.",
+        [("Tengku Datuk Seri Amir Tengku Abdul Rahman", "OFFICIAL", None)],
+        [("Abdul Rahman", "PERSON")],
+    ),
+    # a spokesperson is a PERSON, even a ministry's; other roles in a ministry are offices
+    ("Li Wen, a Ministry spokesperson, said the rules were fair.", [("Li Wen", "PERSON", None)], []),
+    (
+        "Li Wen, deputy director of the Ministry's trade department, said the rules were fair.",
         [("Li Wen", "OFFICIAL", None)],
         [],
     ),
