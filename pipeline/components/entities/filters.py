@@ -105,20 +105,18 @@ _ARTICLES = frozenset({"a", "an", "the"})
 def platform_as_channel(lex: EntityLexicon, work: Doc, m: Mention) -> bool:
     """A platform named as where something was said (“on his Facebook”, “in a Truth Social post”) is the
     channel, no actor (guidelines: a social network as a channel is not marked)."""
-    if m.label not in (Label.COMPANY, Label.MEDIA):
+    if m.label not in (Label.COMPANY, Label.MEDIA) or m.start == 0:
         return False
-    before = work[m.start - 1].lower_ if m.start >= 1 else ""
+    texts = doc_words(work)  # plain strings: this runs on every company mention
+    before = texts[m.start - 1].lower()
+    if before not in _OWNERS and before not in _ARTICLES:
+        return False
     # "a Truth Social post", "his Facebook page": a noun phrase; not "Rosneft and Lukoil account for half" (a verb)
     # nor "the Kestrel post-earnings rally"
-    after = work[m.end + 1].text if m.end + 1 < len(work) else ""
-    if (
-        (before in _OWNERS or before in _ARTICLES)
-        and m.end < len(work)
-        and work[m.end].lower_ in lex.platform_channel_words
-        and after != "-"
-    ):
+    after = texts[m.end + 1] if m.end + 1 < len(texts) else ""
+    if m.end < len(texts) and texts[m.end].lower() in lex.platform_channel_words and after != "-":
         return True
-    return before in _OWNERS and m.start >= 2 and work[m.start - 2].lower_ == "on"
+    return before in _OWNERS and m.start >= 2 and texts[m.start - 2].lower() == "on"
 
 
 def in_headline(doc: Doc, i: int) -> bool:

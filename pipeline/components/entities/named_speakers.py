@@ -51,7 +51,11 @@ def named_speakers(lex: EntityLexicon, doc: Doc, found: list[Mention]) -> list[M
 
     # "De Clercq said", "De Croo said" after "Herman De Croo": a pack person's surname of two words, or the end
     # of a fuller name the article gives, is resolution's to link
-    surnames = lex.surname_set.union(*(_tails(m) for m in found if m.label in PEOPLE_LABELS))
+    tails: set[str] = set().union(*(_tails(m) for m in found if m.label in PEOPLE_LABELS and m.length >= 3))
+
+    def linked_by_resolution(text: str) -> bool:
+        return text in lex.surname_set or text in tails
+
     out: list[Mention] = []
     for v in verbs:
         # "..., said Ana Ruiz, head of ..."
@@ -61,9 +65,11 @@ def named_speakers(lex: EntityLexicon, doc: Doc, found: list[Mention]) -> list[M
                 e, words = e + 1, words + 1
                 while e + 1 < n and glued_hyphen(e):
                     e += 2
-            if words >= 2 and (e == n or texts[e] in _AFTER_INVERTED_NAME) and _text(doc, v + 1, e) not in surnames:
+            if words >= 2 and (e == n or texts[e] in _AFTER_INVERTED_NAME) and not linked_by_resolution(
+                _text(doc, v + 1, e)
+            ):
                 out.append(_person(doc, v + 1, e))
-                surnames |= _tails(out[-1])
+                tails.update(_tails(out[-1]))
                 continue
         # "Ana Ruiz said ...": the run starts a sentence or follows a quotation or comma
         s, words = v, 0
@@ -75,11 +81,11 @@ def named_speakers(lex: EntityLexicon, doc: Doc, found: list[Mention]) -> list[M
         # "... analyst Ana Ruiz said": a role noun before the name, but no determiner ("the Kestrel Group said")
         before = texts[s - 1] if s > 0 else ""
         role_noun = before.isalpha() and before.islower() and before not in lex.stop_words
-        if words < 2 or _text(doc, s, v) in surnames:
+        if words < 2 or linked_by_resolution(_text(doc, s, v)):
             continue
         if s == 0 or doc[s].is_sent_start or before in _BEFORE_NAME or role_noun:
             out.append(_person(doc, s, v))
-            surnames |= _tails(out[-1])
+            tails.update(_tails(out[-1]))
     return out
 
 
