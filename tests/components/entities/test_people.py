@@ -23,7 +23,7 @@ PERSON_GUESSES: list[Row] = [
     ),
     ("The Kansai plant will open in May, the company said.", [], [("Kansai", "PERSON")]),
     ("The Sputnik moment has arrived for chips, the senator said.", [], [("Sputnik", "PERSON")]),
-    ("Pharma exemptions Also in the order is a pledge on generics.", [], [("Pharma", "PERSON")]),
+    ("Pharma relief Drugmakers won a reprieve on Tuesday.", [], [("Drugmakers", "PERSON"), ("Pharma", "PERSON")]),
     # supported: a title before it, a fuller name it ends, a verb of saying next to it
     ("Regional Director Okafor said the port would reopen.", [("Okafor", "PERSON", None)], []),
     (
