@@ -271,6 +271,15 @@ class PatternLexicon(BaseModel):
         default_factory=list,
         description="stock exchanges; a word after 'EXCHANGE:' is a ticker, no entity of its own (NYSE, Nasdaq)",
     )
+    person_roles: list[str] = Field(
+        default_factory=list,
+        description="lower-case roles whose holder is a PERSON even in a government body (a ministry spokesperson)",
+    )
+    platform_channel_words: list[str] = Field(
+        default_factory=list,
+        description="nouns after a platform that make it the channel of a statement, no actor "
+        "(a Truth Social post, his Facebook page)",
+    )
     material_forms: list[str] = Field(
         default_factory=list,
         description="lower-case grade and form words before or after a material that stay in its span "

@@ -13,10 +13,21 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from pipeline.components.entities.filters import in_dateline, not_a_country, not_an_entity
+from pipeline.components.caches import doc_words
+from pipeline.components.entities.filters import (
+    common_word_guess,
+    in_dateline,
+    not_a_country,
+    not_an_entity,
+    office_before_title,
+    platform_as_channel,
+    sign_off,
+    unsupported_people,
+)
 from pipeline.components.entities.lexicon import EntityLexicon
 from pipeline.components.entities.matches import RULER_EXACT, RULER_LOWER, rule_mentions
 from pipeline.components.entities.model_ner import model_mentions, windowed_ner
+from pipeline.components.entities.named_speakers import named_speakers
 from pipeline.components.entities.patterns import pattern_mentions
 from pipeline.components.entities.resolution import resolve
 from pipeline.components.entities.titles import attach_titles, title_spans
@@ -86,6 +97,9 @@ class TradeEntities(PackBacked):
         cands = rule_mentions(self.lex, self.rulers, doc, work)
         titles = title_spans(self.lex, work)
         cands += pattern_mentions(self.lex, work, cands, titles)
+        if not self.use_model_ner:
+            # untitled names by their verb of saying; with a model its NER finds them (and tells firms apart)
+            cands += named_speakers(self.lex, work, cands)
         mentions = filter_mentions(cands)
         # the words the model may add to: no rule or pattern claimed them (rules win on overlap)
         claimed = {i for m in mentions for i in range(m.start, m.end)}
@@ -104,8 +118,24 @@ class TradeEntities(PackBacked):
         mentions = [
             m
             for m in mentions
-            if not not_a_country(self.lex, doc, work, keep, m) and not not_an_entity(self.lex, work, m)
+            if not not_a_country(self.lex, doc, work, keep, m)
+            and not not_an_entity(self.lex, work, m)
+            and not sign_off(work, m)
+            and not platform_as_channel(self.lex, work, m)
         ]
+        # title start -> end, for the offices only the state gives ("Premier", "Minister"; not "President")
+        official_at = {
+            s: e
+            for s, e in st.title_spans
+            if getattr(self.lex.title_entry(work, s, e), "official", False)
+            and work[e - 1].lower_ not in self.lex.corporate_title_words
+        }
+        if official_at:
+            mentions = [m for m in mentions if not office_before_title(m, official_at)]
+        if any(m.method == "model" and m.length == 1 for m in mentions):
+            lower_words = frozenset(w for w in doc_words(work) if w.islower())
+            mentions = [m for m in mentions if not common_word_guess(work, m, lower_words)]
+        mentions = unsupported_people(self.lex, work, mentions, st.title_spans)
         mentions = resolve(self.lex, work, mentions)
         attach_titles(self.lex, work, mentions, st.title_spans)
         if keep is not None:

@@ -1,12 +1,12 @@
-"""Filters for places that are no actors: wire datelines, currencies (“U.S. dlrs”), places named after a
-country (“New Mexico”)."""
+"""Filters for mentions that are no actors: wire datelines, currencies (“U.S. dlrs”), places named after a
+country (“New Mexico”), acronyms of things, and the model's PERSON guesses nothing in the article supports."""
 
 from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from models.records import Label
-from pipeline.components.caches import DATELINE_KEY, PLACES_KEY, doc_text
+from models.records import PEOPLE_LABELS, Label
+from pipeline.components.caches import DATELINE_KEY, PLACES_KEY, doc_text, doc_words
 from pipeline.components.entities.lexicon import EntityLexicon
 from pipeline.components.entities.names import DATELINE
 from pipeline.components.mentions import Mention
@@ -63,3 +63,111 @@ def not_an_entity(lex: EntityLexicon, work: Doc, m: Mention) -> bool:
         return True
     # "(NYSE: KMC)": a ticker after an exchange names no entity of its own
     return m.start >= 2 and work[m.start - 1].text == ":" and work[m.start - 2].text in lex.exchanges
+
+
+# what opens a wire's credit line at the end of a text: "(Yonhap)", "-- ANI"
+_SIGN_OFF_OPENERS = frozenset({"(", "--", "-", "–", "—"})
+
+
+def sign_off(work: Doc, m: Mention) -> bool:
+    """An outlet credited at the very end of the text (“... (Yonhap)”, “... -- ANI”) signs the copy off; like
+    the Reuters sign-off it names no actor of the article."""
+    if m.label is not Label.MEDIA or m.start == 0 or work[m.start - 1].text not in _SIGN_OFF_OPENERS:
+        return False
+    return all(t.is_punct or t.is_space for t in work[m.end :])
+
+
+def common_word_guess(work: Doc, m: Mention, lower_words: frozenset[str]) -> bool:
+    """A one-word model guess that is capitalised only because it opens a sentence (“Quotas will be split
+    ...”), a word the article also writes in lower case: a common noun, no name."""
+    if m.method != "model" or m.length != 1:
+        return False
+    tok = work[m.start]
+    opens = tok.is_sent_start or (m.start > 0 and work[m.start - 1].text in _OPENING_MARKS)
+    return opens and tok.text[1:].islower() and tok.lower_ in lower_words
+
+
+_OPENING_MARKS = frozenset({"“", '"', "‘", "'", "(", "—", "–"})
+
+
+def office_before_title(m: Mention, official_title_at: dict[int, int]) -> bool:
+    """A model ORG guess that runs into, or right up to, a public office (“Ontario Premier”, “Investment,
+    Trade and Industry Minister”) is the jurisdiction or portfolio of a title, no company."""
+    if m.method != "model" or m.label is not Label.COMPANY:
+        return False
+    return any(s in official_title_at for s in range(m.start + 1, m.end + 1))
+
+
+_OWNERS = frozenset({"his", "her", "its", "their", "our", "my", "your"})
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def platform_as_channel(lex: EntityLexicon, work: Doc, m: Mention) -> bool:
+    """A platform named as where something was said (“on his Facebook”, “in a Truth Social post”) is the
+    channel, no actor (guidelines: a social network as a channel is not marked)."""
+    if m.label not in (Label.COMPANY, Label.MEDIA) or m.start == 0:
+        return False
+    texts = doc_words(work)  # plain strings: this runs on every company mention
+    before = texts[m.start - 1].lower()
+    if before not in _OWNERS and before not in _ARTICLES:
+        return False
+    # "a Truth Social post", "his Facebook page": a noun phrase; not "Rosneft and Lukoil account for half" (a verb)
+    # nor "the Kestrel post-earnings rally"
+    after = texts[m.end + 1] if m.end + 1 < len(texts) else ""
+    if m.end < len(texts) and texts[m.end].lower() in lex.platform_channel_words and after != "-":
+        return True
+    return before in _OWNERS and m.start >= 2 and texts[m.start - 2].lower() == "on"
+
+
+def in_headline(doc: Doc, i: int) -> bool:
+    """Whether the sentence of word `i` is title-cased (a headline): capitalised names mean nothing there."""
+    if not doc.has_annotation("SENT_START"):
+        return False
+    sent = doc[i].sent
+    words = [t for t in sent if not t.is_space]
+    # a headline has no closing stop; a sentence full of names has one
+    if not words or words[-1].text in {".", "!", "?", '"', "”", "’", ")"}:
+        return False
+    long_words = [t.text for t in words if t.is_alpha and len(t.text) > 3]
+    return len(long_words) >= 3 and sum(w[:1].isupper() for w in long_words) >= 0.75 * len(long_words)
+
+
+def unsupported_people(
+    lex: EntityLexicon, work: Doc, mentions: list[Mention], titles: list[tuple[int, int]]
+) -> list[Mention]:
+    """`mentions` without the model's PERSON guesses that nothing in the article makes a person.
+
+    The small model calls capitalised words people: a place (“in-whs Rotterdam”), the first word of a
+    subhead, a product. A guess of one word, or any guess in a title-cased headline, is kept only with
+    support: it is a word of a fuller person name the article gives elsewhere, a pack surname, it follows a
+    title, or a verb of saying stands next to it (“said Okafor”, “Okafor told”)."""
+    guesses = [
+        m
+        for m in mentions
+        if m.method == "model" and m.label is Label.PERSON and (m.length == 1 or in_headline(work, m.start))
+    ]
+    if not guesses:
+        return mentions
+    texts = doc_words(work)
+    ids = {id(m) for m in guesses}
+    # the words of the other people's names: "Tamura" after "Aiko Tamura" (resolution links them)
+    name_words = {
+        texts[i] for m in mentions if m.label in PEOPLE_LABELS and m.length >= 2 and id(m) not in ids
+        for i in range(m.start, m.end)
+    }
+    title_ends = {e for _, e in titles}
+    speech = lex.speech_verbs
+    n = len(texts)
+
+    def supported(m: Mention) -> bool:
+        last = texts[m.end - 1]
+        return (
+            last in name_words
+            or last in lex.pack_surnames
+            or m.start in title_ends
+            or (m.start > 0 and texts[m.start - 1] in speech)
+            or (m.end < n and texts[m.end] in speech)
+        )
+
+    drop = {id(m) for m in guesses if not supported(m)}
+    return [m for m in mentions if id(m) not in drop] if drop else mentions

@@ -39,6 +39,9 @@ class EntityLexicon:
         self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         # patterns from the titles as written: lower-casing first would tokenize "sen." apart from "Sen."
         self.title_matcher.add("TITLE", [nlp.make_doc(t.title) for t in packs.titles])
+        # the last words of roles firms give too ("Senior Vice President", "Chairman"): an office ending in one
+        # ("President") may be a company's
+        self.corporate_title_words = frozenset(t.title.lower().split()[-1] for t in packs.titles if not t.official)
         # every word of every title, lower-cased: a title grows left over these ("U.S. Commerce Secretary")
         self.title_words = {w for t in self.titles for w in t.split()}
         self.company_heads = set(words.company_heads)
@@ -74,6 +77,8 @@ class EntityLexicon:
         self.not_entity_words = set(words.not_entity_words)
         self.material_forms = set(words.material_forms)
         self.exchanges = set(words.exchanges)
+        self.platform_channel_words = frozenset(w.lower() for w in words.platform_channel_words)
+        self.person_roles = frozenset(w.lower() for w in words.person_roles)
         # nominals that can stand for a country ("the government", "the bloc"), also after one ("U.S. Government")
         self.nominal_words = {w for w, labels in words.nominal_heads.items() if Label.COUNTRY in labels}
         self.region_actors = dict(words.region_actors)
@@ -84,6 +89,25 @@ class EntityLexicon:
             d: le for le in packs.entries.values() if isinstance(le.entry, CountryEntry) for d in le.entry.demonyms
         }
         self.family_first = frozenset(words.family_first_surnames)
+        # capitalised words that make a run of name words an organisation, a law or a country, not a person
+        self.not_a_name_word = frozenset(
+            self.generic_org_words
+            | self.legal
+            | self.policy_heads
+            | self.not_entity_heads
+            | self.not_entity_words
+            | self.association_heads
+            | set(self.demonyms)
+        )
+        # inflected forms of the cues of saying and writing ("said", "says", "told", "wrote"): a name next to one
+        # is a speaker; bare lemmas only where the cue lexicon says they are verbs even untagged ("say", not "report")
+        self.speech_verbs = frozenset(
+            f
+            for c in packs.cues
+            if c.pos == "VERB" and c.kind in ("speech", "written")
+            for f in c.forms
+            if f != c.lemma or c.bare_lemma
+        )
         self.surnames: dict[str, str] = {}
         by_surname: dict[str, list[LoadedEntry]] = {}
         for le in packs.entries.values():
@@ -91,6 +115,7 @@ class EntityLexicon:
             if sur:
                 self.surnames[le.entry.id] = sur
                 by_surname.setdefault(sur, []).append(le)
+        self.surname_set = frozenset(self.surnames.values())
         self.chip_numbers = _chip_numbers(packs)
         # after a title ("President Xi") a surname names the one pack person who has it, common or not
         self.titled_surnames: dict[str, LoadedEntry] = {

@@ -68,15 +68,28 @@ def model_mention(lex: EntityLexicon, ent: Span, span: Span, inv: dict[int, int]
     return [Mention(w_start, w_end, label, None, name, "model", f"model:{ent.label_}", 0.5, {})]
 
 
+_POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+
+
 def trim_span(span: Span) -> Span | None:
-    """Drop leading determiners and trailing possessives from a model span."""
+    """Drop leading determiners and trailing possessives from a model span, and what follows a possessive
+    inside it unless a capitalised word does (“Trump’s 25 per cent”: the name is before the possessive)."""
     s, e = span.start, span.end
     doc = span.doc
     while s < e and doc[s].lower_ in {"the", "a", "an"}:
         s += 1
-    while e > s and doc[e - 1].text in {"'s", "’s", "'", "’"}:
+    # a possessive followed by a capitalised word is inside a name ("Standard and Poor's Corp", "People's\nAssembly")
+    e = next((k for k in range(s + 1, e - 1) if doc[k].text in {"'s", "’s"} and not _name_follows(doc, k + 1, e)), e)
+    while e > s and doc[e - 1].text in _POSSESSIVES:
         e -= 1
     return doc[s:e] if e > s else None
+
+
+def _name_follows(doc: Doc, k: int, e: int) -> bool:
+    """Whether the first word from `k` (before `e`) past line-wrap white space is capitalised."""
+    while k < e and doc[k].is_space:
+        k += 1
+    return k < e and doc[k].text[:1].isupper()
 
 
 def ner_windows(doc: Doc, claimed: set[int], radius: int, stop_words: frozenset[str]) -> list[tuple[int, int]]:

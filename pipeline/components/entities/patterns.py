@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 
 from models.records import Label
 from pipeline.components.caches import doc_spaces, doc_words
+from pipeline.components.entities.filters import in_headline
 from pipeline.components.entities.lexicon import EntityLexicon
 from pipeline.components.entities.names import MODEL_NUMBER, NAME_TOKEN, clean_name, clean_org
 from pipeline.components.mentions import Mention
@@ -25,6 +26,8 @@ class _Around:
     rules: list[Mention]
     claimed: set[int]
     titles: list[tuple[int, int]]
+    # words of the companies and associations found so far: a "Council" there is no government body
+    company_words: frozenset[int] = frozenset()
 
 
 def pattern_mentions(
@@ -32,10 +35,15 @@ def pattern_mentions(
 ) -> list[Mention]:
     """Mentions the patterns find around the rule mentions `rules` (whose words they do not take)."""
     at = _Around(lex, doc, rules, {i for m in rules for i in range(m.start, m.end)}, titles)
+    # organisations first: whether a title is a public office depends on the body it is in
+    orgs = _organisations(at)
+    at.company_words = frozenset(
+        i for m in (*rules, *orgs) if m.label is Label.COMPANY for i in range(m.start, m.end)
+    )
     return [
         *_titled_people(at),
         *_appositive_people(at),
-        *_organisations(at),
+        *orgs,
         *_chip_numbers(at),
         *_region_actors(at),
     ]
@@ -66,6 +74,11 @@ def _region_actors(at: _Around) -> list[Mention]:
     return out
 
 
+# words of a name after a title: Malay and Arab names with their honorifics run long ("Tengku Datuk Seri Amir
+# Tengku Abdul Rahman")
+_MAX_NAME_WORDS = 7
+
+
 def _titled_people(at: _Around) -> list[Mention]:
     """Titled people: “Trade Minister Jane Doe”, “Congresswoman X”, “Vice Premier He Lifeng”."""
     lex, doc, claimed = at.lex, at.doc, at.claimed
@@ -75,7 +88,11 @@ def _titled_people(at: _Around) -> list[Mention]:
         te = lex.title_entry(doc, s, e)
         j = e
         while (
-            j < n and j - e < 5 and lex.is_name_token(doc[j]) and j not in claimed and doc[j].lower_ not in lex.titles
+            j < n
+            and j - e < _MAX_NAME_WORDS
+            and lex.is_name_token(doc[j])
+            and j not in claimed
+            and doc[j].lower_ not in lex.titles
         ):
             if doc[j].is_sent_start and j != e:
                 break
@@ -89,7 +106,7 @@ def _titled_people(at: _Around) -> list[Mention]:
         if j - e >= 1 and (j - e >= 2 or (te is not None and doc[j - 1].text[:1].isupper())):
             # "former vice commerce minister Wei Jianguo" holds no office now (guidelines: a former official is PERSON)
             former = doc[s].lower_ == "former" or (s > 0 and doc[s - 1].lower_ == "former")
-            official = official_role(lex, doc, s, e, j, te) and not former
+            official = official_role(lex, doc, s, e, j, te, at.company_words) and not former
             label = Label.OFFICIAL if official else Label.PERSON
             name = clean_name(doc[e:j].text)
             out.append(Mention(e, j, label, None, name, "pattern", "pattern:titled-person", 0.8, {}))
@@ -103,12 +120,20 @@ def _appositive_people(at: _Around) -> list[Mention]:
     # 1b. appositive titles: "Dana Whitfield, the U.S. commerce under secretary," / "Robert Arnott, Australia's
     # delegate to ..." / "John Ni, director of the Ministry's ..."
     for s, e in at.titles:
+        if e < len(doc) and lex.is_name_token(doc[e]) and doc[e].lower_ not in lex.title_words:
+            continue  # "Bank of Norland, deputy chief economist Ana Ruiz": the title is the next name's
         k = s - 1
         while (
             k >= 0
             and s - k <= 5
             and doc[k].text != ","
-            and (doc[k].lower_ in {"the", "a", "an", "'s", "’s"} or doc[k].text[:1].isupper() or k in claimed)
+            # "Jonathan Reyes, senior trade director at ...": lower-case words a title may hold
+            and (
+                doc[k].lower_ in {"the", "a", "an", "'s", "’s"}
+                or doc[k].text[:1].isupper()
+                or k in claimed
+                or (doc[k].is_alpha and doc[k].lower_ in lex.title_words)
+            )
         ):
             k -= 1
         if k < 2 or doc[k].text != ",":
@@ -127,7 +152,7 @@ def _appositive_people(at: _Around) -> list[Mention]:
         after_title = j >= 1 and doc[j - 1].lower_ in lex.titles
         if k - j >= 2 or (k - j == 1 and after_title):
             te = lex.title_entry(doc, s, e)
-            label = Label.OFFICIAL if official_role(lex, doc, s, e, e + 8, te) else Label.PERSON
+            label = Label.OFFICIAL if official_role(lex, doc, s, e, e + 8, te, at.company_words) else Label.PERSON
             out.append(
                 Mention(j, k, label, None, clean_name(doc[j:k].text), "pattern", "pattern:appositive-person", 0.75, {})
             )
@@ -239,7 +264,16 @@ def _named_org(
     """(label, end, the pack company it names) of an organisation or named law the run `[i, j)` starts with."""
     lex = at.lex
     words = texts[i:j]
-    conn = next((k for k, w in enumerate(words) if w in _CONNECTORS), None)
+    # "Harbor Toys, Inc.": a comma before an abbreviated legal suffix joins no second name ("the U.S., Company
+    # spokesmen" has a full word after it)
+    conn = next(
+        (
+            k
+            for k, w in enumerate(words)
+            if w in _CONNECTORS and not (w == "," and k + 1 < len(words) and _short_legal(lex, words[k + 1]))
+        ),
+        None,
+    )
     if conn is not None:
         # "Society of Indian Automobile Manufacturers", "Court of Appeals for the Federal Circuit", "American Iron
         # and Steel Institute": with a connector the name needs an association or government head before its
@@ -249,9 +283,14 @@ def _named_org(
         of_at = next((k for k, w in enumerate(words) if w in _OF_WORDS), None)
         head = words[of_at - 1] if of_at is not None else words[-1]
         label = _head_label(lex, head) if of_at != 0 else None
+        if label is Label.COMPANY and head in lex.agency_heads and of_at is not None:
+            # "Council for Economic Planning and Development" is a government body; "Steel Council of Canada",
+            # named by its industry, an association
+            industry = of_at >= 2 and words[of_at - 2] in lex.company_heads
+            label = Label.COMPANY if industry else Label.AGENCY
         if label is Label.AGENCY and texts[i] in lex.demonyms:
             return None  # "Chinese Ministry of ...": the demonym is a COUNTRY of its own (the next word starts)
-        if label is not None and not _headline(at.doc, i) and not (i in at.claimed and i not in crossable):
+        if label is not None and not in_headline(at.doc, i) and not (i in at.claimed and i not in crossable):
             return label, j, _inner_company(companies, i, j, label)
         j = i + conn
         words = texts[i:j]
@@ -267,12 +306,12 @@ def _named_org(
             words = words[:cut]
             last_core = cut - 1
             org_label = _org_label(lex, words, last_core)
-    if org_label is Label.POLICY and _headline(at.doc, i):
+    if org_label is Label.POLICY and in_headline(at.doc, i):
         return None
     crossed = [k for k in range(i, i + len(words)) if k in crossable]
     inner = _inner_company(companies, i, i + len(words), org_label)
     has_legal_suffix = last_core >= 0 and len(words) > last_core + 1
-    if companies.get(i) is not None and i in at.claimed and (inner is None or _headline(at.doc, i)):
+    if companies.get(i) is not None and i in at.claimed and (inner is None or in_headline(at.doc, i)):
         return None  # a pack company starts the run and no legal name grows from it
     if crossed and org_label is not None:
         head = words[last_core] if last_core >= 0 else ""
@@ -298,6 +337,11 @@ def _named_org(
     return org_label, end, inner
 
 
+def _short_legal(lex: EntityLexicon, word: str) -> bool:
+    """A legal suffix written short (Inc, Inc., Ltd., LLC, S.A.), never an ordinary word."""
+    return word in lex.legal and len(word.rstrip(".")) <= 4
+
+
 def _inner_company(companies: dict[int, Mention], i: int, j: int, label: Label | None) -> Mention | None:
     """The pack company inside a legal name (“Shanghai Biren Intelligent Technology Co.”): the name is its."""
     if label is not Label.COMPANY:
@@ -315,19 +359,6 @@ def _head_label(lex: EntityLexicon, head: str) -> Label | None:
     if head in lex.policy_heads:
         return Label.POLICY
     return None
-
-
-def _headline(doc: Doc, i: int) -> bool:
-    """Whether the sentence of word `i` is title-cased (a headline): capitalised names mean nothing there."""
-    if not doc.has_annotation("SENT_START"):
-        return False
-    sent = doc[i].sent
-    words = [t for t in sent if not t.is_space]
-    # a headline has no closing stop; a sentence full of names has one
-    if not words or words[-1].text in {".", "!", "?", '"', "”", "’", ")"}:
-        return False
-    long_words = [t.text for t in words if t.is_alpha and len(t.text) > 3]
-    return len(long_words) >= 3 and sum(w[:1].isupper() for w in long_words) >= 0.75 * len(long_words)
 
 
 # a word that starts with a letter or digit and holds a digit: the only shape a model number has (one
@@ -394,6 +425,9 @@ def _org_label(lex: EntityLexicon, words: list[str], last_core: int) -> Label | 
     if has_head or has_legal_suffix:
         return Label.COMPANY
     if last_core >= 1 and words[last_core] in lex.agency_heads:
+        # "Harbour Industrial Council", "Steel Council": an association named by its industry
+        if words[last_core] in lex.association_heads and words[last_core - 1] in lex.company_heads:
+            return Label.COMPANY
         return Label.AGENCY
     return None
 
@@ -411,10 +445,15 @@ def past_hyphen(doc: Doc, j: int) -> int:
     return j
 
 
-def official_role(lex: EntityLexicon, doc: Doc, s: int, e: int, hi: int, te: Any) -> bool:
+def official_role(
+    lex: EntityLexicon, doc: Doc, s: int, e: int, hi: int, te: Any, company_words: frozenset[int] = frozenset()
+) -> bool:
     """A title makes its holder an OFFICIAL when the office is public: the lexicon says so, or a role word
-    (“director”, “vice chairman”, “delegate”) sits in a government body (“of the Ministry's ...”)."""
+    (“director”, “vice chairman”, “delegate”) sits in a government body (“of the Ministry's ...”), not in a
+    company or association (“director of trade at the Harbour Industrial Council”)."""
     if te is not None and te.official:
         return True
-    window = [t.text for t in doc[max(0, s - 3) : min(len(doc), hi)]]
+    if doc[e - 1].lower_ in lex.person_roles:
+        return False  # a named spokesperson is a PERSON, even a ministry's (guidelines)
+    window = [t.text for t in doc[max(0, s - 3) : min(len(doc), hi)] if t.i not in company_words]
     return any(w in lex.government_words for w in window)

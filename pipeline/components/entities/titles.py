@@ -61,6 +61,12 @@ def attach_titles(lex: EntityLexicon, doc: Doc, mentions: list[Mention], titles:
             m.attrs["title"] = found[key]
         if key in official_keys and m.label is Label.PERSON and m.canonical_id is None:
             m.label = Label.OFFICIAL
+    for m in mentions:
+        # a surname resolved before its full name was relabelled ("Association President Sam Fuller" holds no
+        # public office, so "Fuller" is no OFFICIAL either) takes the full name's label
+        ante = mentions[m.antecedent] if m.method == "coref" and m.antecedent is not None else None
+        if ante is not None and m.label in PEOPLE_LABELS and ante.label in PEOPLE_LABELS:
+            m.label = ante.label
 
 
 def is_official_title(
@@ -77,15 +83,20 @@ def is_official_title(
         return False
     if te is not None and te.official:
         return True
+    if title.lower().split()[-1] in lex.person_roles:
+        return False  # a named spokesperson is a PERSON, even a ministry's (guidelines)
     # a role word in a government body: “vice chairman of the government's Council ...”; for an appositive,
     # the body may follow the title within the same clause
     words = set(title.replace("'s", " ").split())
     after: set[str] = set()
     if appositive:
+        # a "Council" of a company or association is no government body
+        company_words = {i for x in mentions if x.label is Label.COMPANY for i in range(x.start, x.end)}
         for t in doc[m.end : min(len(doc), m.end + 12)]:
             if t.text in {".", ";"} or (t.is_sent_start and t.i > m.end):
                 break
-            after.add(t.text)
+            if t.i not in company_words:
+                after.add(t.text)
     return bool((words | after) & lex.government_words) and te is not None
 
 
