@@ -443,7 +443,7 @@ def dedupe_records(
     summary.shared_quotes = sum(1 for docs in sizes.values() if len(docs) > 1)
     from pipeline.corpus.measure_clusters import measure_clusters  # it uses this module's UnionFind
 
-    mc = measure_clusters(recs)
+    mc = measure_clusters(recs, reports=[cluster_of.get(p, f"record:{p}") for p in range(len(recs))])
     summary.measures = len(mc)
     m_docs: dict[str, set[int]] = defaultdict(set)
     for (r, _), cid in mc.items():

@@ -5,6 +5,8 @@ overlap (by canonical id, jurisdiction or lower-cased words) and their dates lie
 of each other; a measure's date is its announced date, else its effective date, else the article's
 publication date (month-precision dates count as the first of the month). Measures without an actor
 jurisdiction, a date or any item or target stay alone: the rule prefers a missed merge to a false one.
+Talks and agreements (whose target is the counterpart) join across reports only on shared goods, firms or
+the same sentence; their counterpart joins them only within one report (an article and its copies).
 Blocks by (jurisdiction, type), sorted by date, so each measure is compared only with the ones in its
 window. A cluster is named after its earliest member, `mc:<doc_id>:<measure id>`.
 """
@@ -34,16 +36,34 @@ def _date(rec: ArticleRecord, m: Measure) -> dt.date | None:
     return None
 
 
-def _keys(m: Measure) -> set[str]:
+# the counterpart of talks and deals is their target: two of them that share only a country are two meetings
+# with the same government (a ministers' meeting and a summit, bilateral and multilateral talks), not one
+COUNTERPART_TYPES = frozenset({"agreement", "negotiation"})
+# targets that stand for their government: keyed by its jurisdiction, not by the person or the office
+_GOVERNMENT_LABELS = frozenset({"COUNTRY", "AGENCY", "OFFICIAL"})
+
+
+def _keys(m: Measure, report: str) -> set[str]:
     keys = {f"i:{(it.canonical_id or it.text.text.lower()).rstrip('s')}" for it in m.items}
+    governments = set()
     for t in m.targets:
-        is_country = t.label is not None and t.label.value == "COUNTRY"
-        keys.add(f"t:{t.jurisdiction}" if is_country and t.jurisdiction else f"t:{t.canonical_id or t.name.lower()}")
-    return keys
+        if t.label is not None and t.label.value in _GOVERNMENT_LABELS and t.jurisdiction:
+            governments.add(f"t:{t.jurisdiction}")
+        else:
+            keys.add(f"t:{t.canonical_id or t.name.lower()}")
+    if m.type.value in COUNTERPART_TYPES:
+        # the goods or firms talked about join them, or the same sentence (a copy, a resend), or the counterpart
+        # within one report (an article and its near copies); across reports the counterpart alone does not
+        sentences = {f"s:{' '.join(e.text.lower().split())}" for e in m.evidence}
+        return keys | sentences | {f"{g}@{report}" for g in governments}
+    return keys | governments
 
 
-def measure_clusters(records: Sequence[ArticleRecord], *, days: int = MEASURE_DAYS) -> dict[Member, str]:
-    """`measure_cluster` id of every measure, keyed by (record position, measure index)."""
+def measure_clusters(
+    records: Sequence[ArticleRecord], *, days: int = MEASURE_DAYS, reports: Sequence[str] | None = None
+) -> dict[Member, str]:
+    """`measure_cluster` id of every measure, keyed by (record position, measure index). `reports` names the
+    report each record is (its duplicate cluster, from dedupe); by default every record is its own."""
     blocks: dict[tuple[str, str], list[tuple[dt.date, Member, set[str]]]] = defaultdict(list)
     ids: dict[Member, str] = {}
 
@@ -55,7 +75,7 @@ def measure_clusters(records: Sequence[ArticleRecord], *, days: int = MEASURE_DA
         for k, m in enumerate(rec.measures):
             juris = m.actor.jurisdiction if m.actor else None
             when = _date(rec, m)
-            keys = _keys(m)
+            keys = _keys(m, reports[r] if reports is not None else f"record:{r}")
             if juris is None or when is None or not keys:
                 ids[(r, k)] = name((r, k))
             else:

@@ -179,7 +179,7 @@ def _joins(members: Sequence[ClusterMember]) -> list[str]:
     (an empty share means the pair is joined only through other members)."""
     from pipeline.corpus.measure_clusters import _date, _keys  # the rule's own keys, not a copy of them
 
-    keys = [_keys(m.measure) for m in members]
+    keys = [_keys(m.measure, m.record.dup_cluster or f"record:{m.record.doc_id}") for m in members]
     dates = [_date(m.record, m.measure) for m in members]
     pairs = [(a, b) for a in range(len(members)) for b in range(a + 1, len(members))]
     out = []

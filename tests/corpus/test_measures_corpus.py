@@ -72,3 +72,32 @@ def test_measure_tables_views_and_keys(tmp_path: Path, batch):
         con.close()
     again = export_records(out, out_dir=tmp_path)
     assert again.totals == summary.totals
+
+
+MEETING = "Japan held trade talks with the United States on Monday."
+SUMMIT = "Japan held summit talks with the United States in Tokyo on Monday."
+SOY_TALKS = "Japan held trade talks on soybeans with the United States on Monday."
+SOY_AGAIN = "Japanese negotiators held trade talks on soybeans with the United States on Monday."
+
+
+@pytest.fixture(scope="module")
+def talks(rules_nlp) -> list[ArticleRecord]:
+    return [
+        _rec(rules_nlp, "meeting", MEETING, "2025-07-15", "Wire A"),
+        _rec(rules_nlp, "summit", SUMMIT, "2025-07-15", "Wire B"),
+        _rec(rules_nlp, "soy", SOY_TALKS, "2025-07-15", "Wire A"),
+        _rec(rules_nlp, "soy-again", SOY_AGAIN, "2025-07-15", "Wire B"),
+        _rec(rules_nlp, "meeting-copy", MEETING, "2025-07-15", "Wire C"),
+    ]
+
+
+def test_talks_join_on_what_they_are_about_not_on_the_counterpart_alone(talks):
+    """Two meetings with the same government in the same days are two events unless they share the goods
+    (or firms) talked about, or the same report carries them (a copy)."""
+    assert all(r.measures and r.measures[0].type.value == "negotiation" for r in talks)
+    out, _ = dedupe_records(talks, settings=Settings(model="none"), threshold=0.99)
+    cluster = {r.doc_id: r.measures[0].measure_cluster for r in out}
+    assert cluster["meeting"] != cluster["summit"]  # same counterpart, nothing else in common
+    assert cluster["soy"] == cluster["soy-again"]  # the same goods
+    assert cluster["meeting"] == cluster["meeting-copy"]  # a copy of the same report
+    assert cluster["soy"] != cluster["meeting"]
