@@ -35,6 +35,13 @@ class EntityLexicon:
             for f in le.entry.surface_forms():
                 self.by_form.setdefault(f.lower(), le)
         self.forms_kind = _country_form_kinds(packs)
+        self._read_titles(nlp, packs)
+        self._read_word_lists(words)
+        self._read_name_words(packs, words)
+        self._read_surnames(packs, words)
+
+    def _read_titles(self, nlp: Language, packs: RulePacks) -> None:
+        """Titles by lower-cased form, their phrase matcher, and the words they are made of."""
         self.titles = {t.title.lower(): t for t in packs.titles}
         self.title_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         # patterns from the titles as written: lower-casing first would tokenize "sen." apart from "Sen."
@@ -44,6 +51,9 @@ class EntityLexicon:
         self.corporate_title_words = frozenset(t.title.lower().split()[-1] for t in packs.titles if not t.official)
         # every word of every title, lower-cased: a title grows left over these ("U.S. Commerce Secretary")
         self.title_words = {w for t in self.titles for w in t.split()}
+
+    def _read_word_lists(self, words: PatternLexicon) -> None:
+        """The head words, stop words, places and cue words of `lexicon/patterns.json`."""
         self.company_heads = set(words.company_heads)
         self.legal = set(words.legal_suffixes)
         self.agency_heads = set(words.agency_heads)
@@ -84,6 +94,9 @@ class EntityLexicon:
         self.region_actors = dict(words.region_actors)
         self.actor_after = set(words.actor_cues.get("after", []))
         self.actor_before = set(words.actor_cues.get("before", []))
+
+    def _read_name_words(self, packs: RulePacks, words: PatternLexicon) -> None:
+        """Demonyms, the words that make a run of capitalised words no person, and the verbs of saying."""
         # demonym -> its country entry ("Chinese" -> country:cn), to split "Chinese customs"
         self.demonyms: dict[str, LoadedEntry] = {
             d: le for le in packs.entries.values() if isinstance(le.entry, CountryEntry) for d in le.entry.demonyms
@@ -108,6 +121,9 @@ class EntityLexicon:
             for f in c.forms
             if f != c.lemma or c.bare_lemma
         )
+
+    def _read_surnames(self, packs: RulePacks, words: PatternLexicon) -> None:
+        """Pack people by surname: alone, after a title, and the ones a surname alone may name."""
         self.surnames: dict[str, str] = {}
         by_surname: dict[str, list[LoadedEntry]] = {}
         for le in packs.entries.values():
