@@ -5,8 +5,9 @@ overlap (by canonical id, jurisdiction or lower-cased words) and their dates lie
 of each other; a measure's date is its announced date, else its effective date, else the article's
 publication date (month-precision dates count as the first of the month). Measures without an actor
 jurisdiction, a date or any item or target stay alone: the rule prefers a missed merge to a false one.
-Talks and agreements (whose target is the counterpart) join across reports only on shared goods, firms or
-the same sentence; their counterpart joins them only within one report (an article and its copies).
+Talks and agreements (whose target is the counterpart) join across reports only on shared goods or firms;
+the same sentence, or their counterpart within one report (an article and its copies), joins copies of a
+report, never two measures of one article.
 Blocks by (jurisdiction, type), sorted by date, so each measure is compared only with the ones in its
 window. A cluster is named after its earliest member, `mc:<doc_id>:<measure id>`.
 """
@@ -59,6 +60,12 @@ def _keys(m: Measure, report: str) -> set[str]:
     return keys | governments
 
 
+def _between_copies(key: str) -> bool:
+    """A key that joins a report's copies (the same sentence, the counterpart within a duplicate cluster), never
+    two measures of one article: those are two events the measure stage kept apart."""
+    return key.startswith("s:") or "@" in key
+
+
 def measure_clusters(
     records: Sequence[ArticleRecord], *, days: int = MEASURE_DAYS, reports: Sequence[str] | None = None
 ) -> dict[Member, str]:
@@ -84,12 +91,13 @@ def measure_clusters(
     for key in sorted(blocks):
         members = sorted(blocks[key], key=lambda x: (x[0], x[1]))
         uf = UnionFind(len(members))
-        for i, (d_i, _, k_i) in enumerate(members):
+        for i, (d_i, m_i, k_i) in enumerate(members):
             for j in range(i + 1, len(members)):
-                d_j, _, k_j = members[j]
+                d_j, m_j, k_j = members[j]
                 if d_j - d_i > window:
                     break
-                if k_i & k_j:
+                shared = k_i & k_j
+                if shared and (m_i[0] != m_j[0] or not all(_between_copies(k) for k in shared)):
                     uf.union(i, j)
         first: dict[int, Member] = {}
         for i, (_, member, _) in enumerate(members):

@@ -101,3 +101,20 @@ def test_talks_join_on_what_they_are_about_not_on_the_counterpart_alone(talks):
     assert cluster["soy"] == cluster["soy-again"]  # the same goods
     assert cluster["meeting"] == cluster["meeting-copy"]  # a copy of the same report
     assert cluster["soy"] != cluster["meeting"]
+
+
+TWO_TALKS = (
+    "Japan held farm talks with the United States on Monday. "
+    "Japan will hold summit talks with the United States in Tokyo on Thursday."
+)
+
+
+def test_two_talks_in_one_article_stay_two_clusters(rules_nlp):
+    """The counterpart (or a shared sentence) joins copies of a report, never two measures of one article."""
+    rec = _rec(rules_nlp, "two", TWO_TALKS, "2025-07-15", "Wire A")
+    assert [m.type.value for m in rec.measures] == ["negotiation", "negotiation"]
+    copy = _rec(rules_nlp, "two-copy", TWO_TALKS, "2025-07-15", "Wire B")
+    out, _ = dedupe_records([rec, copy], settings=Settings(model="none"), threshold=0.99)
+    first, second = ([m.measure_cluster for m in r.measures] for r in out)
+    assert first[0] != first[1]  # two events of one article
+    assert first == second  # each joins its copy in the other article
