@@ -393,6 +393,10 @@ def group_subject(st: DocState, i: int, lo: int) -> SpeakerRef | None:
     while k > max(lo, i - _GROUP_REACH):
         if ix.punct[k] and ix.texts[k] not in _GROUP_INNER_PUNCT:
             break
+        low = ix.lower[k]
+        if (low in words.clause_breaks or low in words.embedding_words) and low not in words.group_links:
+            # “… stopped imposing what the MPs said”, “imports of textiles and …”: another clause
+            break
         if ix.lower[k] in words.group_links and _is_group_head(st, k - 1):
             head = k - 1
         k -= 1
