@@ -521,6 +521,15 @@ class QuoteWords(BaseModel):
         default_factory=list,
         description="roles that speak for their body: 'a ministry spokesman' is the ministry (not 'an official')",
     )
+    group_quantities: list[str] = Field(
+        default_factory=list,
+        description="heads of a quantified group subject: 'Sixty percent of economists …', 'most of the firms …'",
+    )
+    group_links: list[str] = Field(
+        default_factory=list,
+        description="words after a group's head that open its modifier: 'economists polled by Reuters', "
+        "'steelmakers that supply Ford' (the name in the modifier is no speaker)",
+    )
 
     @model_validator(mode="after")
     def _lower_case(self) -> QuoteWords:

@@ -51,6 +51,8 @@ class WordSets:
     platforms: frozenset[str]
     speak_words: frozenset[str]
     voice_titles: frozenset[str]
+    group_quantities: frozenset[str]
+    group_links: frozenset[str]
 
     @classmethod
     def of(cls, words: QuoteWords) -> WordSets:

@@ -372,7 +372,77 @@ def speaker_before_cue(st: DocState, cue: Cue, lo: int) -> SpeakerRef | None:
         break
     if i < lo:
         return fallback
-    return _speaker_ending_at(st, i, lo, cue)
+    return group_subject(st, i, lo) or _speaker_ending_at(st, i, lo, cue)
+
+
+# how far back from the cue a group subject and its modifier may reach (“Two-thirds of the companies
+# surveyed by the European Chamber in Shanghai said”), and how many words may stand before its head
+_GROUP_REACH = 14
+_GROUP_LEAD = 4
+
+
+def group_subject(st: DocState, i: int, lo: int) -> SpeakerRef | None:
+    """A collective subject ending at token i whose head a modifier follows: “Sixty percent of economists
+    polled by Reuters said”, “Several steelmakers that supply Ford say”. The name inside the modifier did not
+    speak; the whole phrase is an unnamed collective source (guidelines 7: `producers of copper outside
+    Chile`). The head is a quantity (`group_quantities`) or a plural common noun that is no role (roles keep
+    their body: “analysts at Jefferies”, “officials at the ministry”)."""
+    ix, words = st.ix, st.lex.words
+    head: int | None = None
+    k = i
+    while k > max(lo, i - _GROUP_REACH):
+        if ix.punct[k] and ix.texts[k] not in _GROUP_INNER_PUNCT:
+            break
+        low = ix.lower[k]
+        if (low in words.clause_breaks or low in words.embedding_words) and low not in words.group_links:
+            # “… stopped imposing what the MPs said”, “imports of textiles and …”: another clause
+            break
+        if ix.lower[k] in words.group_links and _is_group_head(st, k - 1):
+            head = k - 1
+        k -= 1
+    if head is None or head < lo:
+        return None
+    start = head
+    while (
+        start - 1 >= lo
+        and head - start < _GROUP_LEAD
+        and not (ix.punct[start - 1] and ix.texts[start - 1] not in _GROUP_INNER_PUNCT)
+        and ix.lower[start - 1] not in words.clause_breaks
+        and st.lex.single.get(ix.lower[start - 1]) is None
+    ):
+        start -= 1
+    # the phrase opens its clause (“… provisions of the deal that includes a note to say” is an object):
+    # the walk back stopped at a boundary, not at the length limit, and crossed no verb
+    boundary = start == lo or ix.punct[start - 1] or ix.lower[start - 1] in words.clause_breaks
+    if not boundary or (ix.has_tags and any(ix.doc[x].tag_.startswith("VB") for x in range(start, head))):
+        return None
+    return unlinked(ix.tok_chars(start, i + 1))
+
+
+# marks that may stand inside a group phrase: “two-thirds”, “60%”, “the EU’s steelmakers”
+_GROUP_INNER_PUNCT = frozenset({"-", "%", "'s", "’s", "'", "’"})
+
+
+def _is_group_head(st: DocState, h: int) -> bool:
+    """Token h heads a group: a quantity word, or a plural common noun (its tag, or without a tagger a
+    lower-case word ending in -s) that names no role or body (titles, nominal heads, voice titles)."""
+    ix, lex = st.ix, st.lex
+    if h < 0 or ix.tok_quoted[h] or h in ix.tok_mention:
+        return False
+    low = ix.lower[h]
+    if low in lex.words.group_quantities:
+        return True
+    if ix.has_tags:
+        plural = ix.doc[h].tag_ == "NNS"
+    else:
+        plural = (
+            len(low) > 3 and low.isalpha() and low.endswith("s") and not low.endswith(("ss", "us", "is"))
+            and (ix.texts[h] == low or ix.sent_of(h).start == h) and low not in STOP_WORDS
+        )
+    if not plural:
+        return False
+    singulars = {low, low[:-1], low[:-2], low[:-3] + "y"}
+    return not any(w in lex.titles or w in lex.nominals or w in lex.words.voice_titles for w in singulars)
 
 
 def is_age(st: DocState, k: int) -> bool:
@@ -639,6 +709,14 @@ def _subject_speaker(st: DocState, subj: Token, sent: Span) -> SpeakerRef | None
             first = ix.doc[first.i + 1]
     # the best mention inside the subject phrase: the one containing its head word
     idx = ix.tok_mention.get(head_tok.i)
+    if (
+        idx is None
+        and head_tok.i < last.i < head_tok.i + _GROUP_REACH
+        and ix.lower[head_tok.i + 1] in st.lex.words.group_links
+        and _is_group_head(st, head_tok.i)
+    ):
+        # “Sixty percent of economists polled by Reuters”: a name in the group's modifier did not speak
+        return unlinked((first.idx, last.idx + len(last.text)))
     if idx is None:
         cands = [k for k in range(first.i, last.i + 1) if k in ix.tok_mention]
         idx = ix.tok_mention[cands[0]] if cands else None

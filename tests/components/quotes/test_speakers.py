@@ -281,7 +281,30 @@ POSTPOSED = [
     )),
 ]
 
-ALL = NOMINALS + PRONOUNS + OUTLETS + APPOSITIVES + LEAKS + POSTPOSED
+# collective subjects whose modifier names somebody (PolNeAR train: polls and groups credited to the
+# name inside the modifier): the whole phrase is an unnamed collective source (guidelines 7)
+GROUPS = [
+    _row(Case(
+        "poll-share-is-no-quote-of-the-pollster",
+        "Sixty percent of economists polled by Reuters said the tariffs would raise prices this year.",
+        "the tariffs would raise prices", None, None,
+        {"mention": "Sixty percent of economists polled by Reuters"},
+    )),
+    _row(Case(
+        "plural-head-with-a-relative-clause-naming-a-firm",
+        "Several steelmakers that supply Ford say the duties have already lifted their costs.",
+        "the duties have already lifted", None, None,
+        {"mention": "Several steelmakers that supply Ford"},
+    )),
+    _row(Case(
+        "survey-respondents-are-not-the-chamber",
+        "Most of the firms in the survey by the American Chamber of Commerce said they had delayed hiring.",
+        "they had delayed hiring", None, None,
+        {"mention": "Most of the firms in the survey by the American Chamber of Commerce"},
+    )),
+]
+
+ALL = NOMINALS + PRONOUNS + OUTLETS + APPOSITIVES + LEAKS + POSTPOSED + GROUPS
 
 # the subject of the cue's clause, which only the parser finds: an unlinked subject phrase is the speaker,
 # not the first name of the sentence (usually an object) nor a function word that opens the sentence
