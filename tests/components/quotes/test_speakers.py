@@ -357,6 +357,12 @@ def test_speakers_with_model(model_nlp: Any, case: Case) -> None:
     _check(model_nlp, case)
 
 
-@pytest.mark.parametrize("case", [_row(c, xfail=_NEEDS_PARSE) for c in SUBJECTS])
+# "Just 28 percent of exporters" is a group subject, which the rules find without the parse (a quantity head)
+_RULES_FIND = {"sentence-opening-adverb-is-no-name"}
+
+
+@pytest.mark.parametrize(
+    "case", [_row(c, xfail=None if c.id in _RULES_FIND else _NEEDS_PARSE) for c in SUBJECTS]
+)
 def test_parse_subjects_rules_only(rules_nlp: Any, case: Case) -> None:
     _check(rules_nlp, case)
