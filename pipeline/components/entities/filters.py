@@ -98,6 +98,10 @@ def office_before_title(m: Mention, official_title_at: dict[int, int]) -> bool:
     return any(s in official_title_at for s in range(m.start + 1, m.end + 1))
 
 
+_PARTIES = frozenset({"R", "D", "I"})
+_DASHES = frozenset({"-", "–", "—", "--"})
+_CLOSING_MARKS = frozenset({"”", '"', "’", "'"})
+_HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Sir", "Madam"})
 _OWNERS = frozenset({"his", "her", "its", "their", "our", "my", "your"})
 _ARTICLES = frozenset({"a", "an", "the"})
 
@@ -141,21 +145,27 @@ def unsupported_people(
     subhead, a product. A guess of one word, or any guess in a title-cased headline, is kept only with
     support: it is a word of a fuller person name the article gives elsewhere, a pack surname, it follows a
     title, or a verb of saying stands next to it (“said Okafor”, “Okafor told”)."""
-    guesses = [
-        m
-        for m in mentions
-        if m.method == "model" and m.label is Label.PERSON and (m.length == 1 or in_headline(work, m.start))
-    ]
+    guesses = [m for m in mentions if m.method == "model" and m.label is Label.PERSON]
     if not guesses:
         return mentions
     texts = doc_words(work)
     ids = {id(m) for m in guesses}
     # the words of the other people's names: "Tamura" after "Aiko Tamura" (resolution links them)
     name_words = {
-        texts[i] for m in mentions if m.label in PEOPLE_LABELS and m.length >= 2 and id(m) not in ids
+        texts[i]
+        for m in mentions
+        if m.label in PEOPLE_LABELS and m.length >= 2 and id(m) not in ids
         for i in range(m.start, m.end)
     }
+    # the words of every other name of two words or more, guesses too ("Ruiz Ligero" after "Pablo Ruiz Ligero")
+    multi = [x for x in mentions if x.label in PEOPLE_LABELS and x.length >= 2]
+    full_name_words = {
+        m.start: {texts[i] for x in multi if x is not m for i in range(x.start, x.end)}
+        for m in guesses
+        if m.length >= 2
+    }
     title_ends = {e for _, e in titles}
+    title_starts = {s for s, _ in titles}
     speech = lex.speech_verbs
     n = len(texts)
 
@@ -169,5 +179,49 @@ def unsupported_people(
             or (m.end < n and texts[m.end] in speech)
         )
 
-    drop = {id(m) for m in guesses if not supported(m)}
+    def supported_full_name(m: Mention) -> bool:
+        """A guess of two words or more (“Minas Gerais”, a product, a fund) is a person only with a sign of
+        one: any support of a one-word guess, a title or a verb of saying after its comma (“Ana Ruiz, head of
+        ...”, “Ana Ruiz, who said”), an honorific before it, a given name of the packs or a family name first,
+        or its last word alone elsewhere in the article (the surname used again)."""
+        if supported(m):
+            return True
+        first, last = texts[m.start], texts[m.end - 1]
+        if first in lex.given_names or first in lex.family_first:
+            return True
+        if m.start > 0 and texts[m.start - 1].rstrip(".") in _HONORIFICS:
+            return True
+        # “...,” – Ana Ruiz, Kestrel Securities: a dash after a closing quotation mark attributes the quote
+        if m.start >= 2 and texts[m.start - 1] in _DASHES and texts[m.start - 2] in _CLOSING_MARKS:
+            return True
+        # "Ana Ruiz of Kestrel Bank said": the verb of saying after the employer
+        if m.end < n and texts[m.end] == "of":
+            for w in texts[m.end + 1 : m.end + 9]:
+                if w in speech:
+                    return True
+                if w in {".", ";", "“", '"'}:
+                    break
+        # "Ana Ruiz (D-Ore.)": a legislator's party and state
+        if m.end + 2 < n and texts[m.end] == "(" and texts[m.end + 1] in _PARTIES and texts[m.end + 2] == "-":
+            return True
+        if m.end < n and texts[m.end] == ",":
+            after = texts[m.end + 1 : m.end + 8]
+            if (after[:1] and after[0] in speech) or (after[:2] and after[0] == "who" and after[1] in speech):
+                return True
+            if any(k in title_starts for k in range(m.end + 1, min(n, m.end + 6))):
+                return True
+        if last in full_name_words.get(m.start, ()):
+            return True
+        words = texts[m.start : m.end - 1]
+        return any(
+            texts[i] == last and not (i >= len(words) and texts[i - len(words) : i] == words)
+            for i in range(n)
+            if not m.start <= i < m.end
+        )
+
+    drop = {
+        id(m)
+        for m in guesses
+        if not (supported(m) if m.length == 1 or in_headline(work, m.start) else supported_full_name(m))
+    }
     return [m for m in mentions if id(m) not in drop] if drop else mentions

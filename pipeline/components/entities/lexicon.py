@@ -132,6 +132,16 @@ class EntityLexicon:
                 self.surnames[le.entry.id] = sur
                 by_surname.setdefault(sur, []).append(le)
         self.surname_set = frozenset(self.surnames.values())
+        # the given names of the pack people ("Lisa" of Lisa Su): a model PERSON guess opening with one is a
+        # person's name, not a place or a product named like one
+        self.given_names = frozenset(
+            le.entry.name.split()[0]
+            for le in packs.entries.values()
+            if le.label in (Label.PERSON, Label.OFFICIAL)
+            and len(le.entry.name.split()) >= 2
+            and le.entry.name.split()[0] != getattr(le.entry, "surname", None)
+            and le.entry.name.split()[0] not in self.stop
+        )
         self.chip_numbers = _chip_numbers(packs)
         # after a title ("President Xi") a surname names the one pack person who has it, common or not
         self.titled_surnames: dict[str, LoadedEntry] = {
