@@ -214,10 +214,19 @@ def unsupported_people(
             return True
         words = texts[m.start : m.end - 1]
         return any(
-            texts[i] == last and not (i >= len(words) and texts[i - len(words) : i] == words)
-            for i in range(n)
+            not (i >= len(words) and texts[i - len(words) : i] == words)
+            for i in word_positions().get(last, ())
             if not m.start <= i < m.end
         )
+
+    positions: dict[str, list[int]] = {}
+
+    def word_positions() -> dict[str, list[int]]:
+        # where each word stands, read once for all guesses (not one scan of the article per guess)
+        if not positions:
+            for i, w in enumerate(texts):
+                positions.setdefault(w, []).append(i)
+        return positions
 
     drop = {
         id(m)
